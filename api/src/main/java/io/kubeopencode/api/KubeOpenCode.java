@@ -1,0 +1,26 @@
+package io.kubeopencode.api;
+
+/** The one place for the API group and every label, annotation, finalizer and well-known name of the product. */
+public final class KubeOpenCode {
+  public static final String GROUP = "kubeopencode.io";
+  public static final String VERSION = "v1alpha1";
+  public static final String API_VERSION = GROUP + "/" + VERSION;
+  /** {@code kubectl get kubeopencode} lists every kind of the product. */
+  public static final String CATEGORY = "kubeopencode";
+
+  public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY_VALUE = "kubeopencode";
+  public static final String LABEL_TASK = GROUP + "/task";
+  public static final String LABEL_TASK_NAMESPACE = GROUP + "/task-namespace";
+  public static final String LABEL_AGENT = GROUP + "/agent";
+
+  /** {@code kubeopencode.io/stop: "true"} stops a Queued or Running Task. */
+  public static final String ANNOTATION_STOP = GROUP + "/stop";
+  /** Held by a Task whose Job runs in another namespace, so deleting the Task removes the Job. */
+  public static final String FINALIZER_TASK_CLEANUP = GROUP + "/task-cleanup";
+
+  /** The only name a namespace's KubeOpenCodeConfig may have. */
+  public static final String CONFIG_NAME = "default";
+
+  private KubeOpenCode() {}
+}

@@ -1,0 +1,78 @@
+package io.kubeopencode.api.crd;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the CRD generator cannot express through annotations (its merge-patch customizer drops sibling properties
+ * in 7.5.2, and it sorts printer columns by name), applied to the generated CRD.
+ */
+final class CrdPostProcessing {
+  private static final Map<String, String> CONDITION_FIELD_DESCRIPTIONS = Map.of(
+      "type", "Type of the condition, e.g. Ready, Queued, Stopped.",
+      "status", "True, False or Unknown.",
+      "observedGeneration", "The .metadata.generation the condition was set for.",
+      "lastTransitionTime", "When the condition last changed status (RFC 3339).",
+      "reason", "A CamelCase reason for the last transition, e.g. AgentAtCapacity.",
+      "message", "A human-readable explanation of the last transition.");
+
+  private CrdPostProcessing() {}
+
+  static CustomResourceDefinition apply(CustomResourceDefinition crd, Class<?> kind) {
+    for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
+      orderColumnsAsDeclared(version, kind);
+      JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
+      property(root, "status", "conditions").ifPresent(CrdPostProcessing::standardConditions);
+      property(root, "spec", "outputs", "parameters").ifPresent(p -> listMap(p, "name"));
+    }
+    return crd;
+  }
+
+  /** {@code kubectl get} shows columns in list order; keep the order in which the kind declares them. */
+  private static void orderColumnsAsDeclared(CustomResourceDefinitionVersion version, Class<?> kind) {
+    List<String> declared = Arrays.stream(kind.getAnnotationsByType(AdditionalPrinterColumn.class))
+        .map(AdditionalPrinterColumn::name).toList();
+    if (version.getAdditionalPrinterColumns() != null) {
+      version.setAdditionalPrinterColumns(version.getAdditionalPrinterColumns().stream()
+          .sorted(Comparator.comparingInt((CustomResourceColumnDefinition c) -> declared.indexOf(c.getName())))
+          .toList());
+    }
+  }
+
+  /** The schema of {@code metav1.Condition}: a list-map keyed by type, with its required fields. */
+  private static void standardConditions(JSONSchemaProps conditions) {
+    listMap(conditions, "type");
+    JSONSchemaProps item = conditions.getItems().getSchema();
+    item.setRequired(List.of("type", "status", "lastTransitionTime", "reason", "message"));
+    CONDITION_FIELD_DESCRIPTIONS.forEach((name, description) -> item.getProperties().get(name)
+        .setDescription(description));
+    item.getProperties().get("status")
+        .setEnum(List.of(new TextNode("True"), new TextNode("False"), new TextNode("Unknown")));
+    item.getProperties().get("lastTransitionTime").setFormat("date-time");
+  }
+
+  private static void listMap(JSONSchemaProps array, String key) {
+    array.setXKubernetesListType("map");
+    array.setXKubernetesListMapKeys(List.of(key));
+  }
+
+  private static Optional<JSONSchemaProps> property(JSONSchemaProps schema, String... path) {
+    JSONSchemaProps current = schema;
+    for (String name : path) {
+      if (current.getProperties() == null || !current.getProperties().containsKey(name)) {
+        return Optional.empty();
+      }
+      current = current.getProperties().get(name);
+    }
+    return Optional.of(current);
+  }
+}

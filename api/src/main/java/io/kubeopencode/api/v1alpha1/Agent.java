@@ -1,0 +1,24 @@
+package io.kubeopencode.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+import io.kubeopencode.api.KubeOpenCode;
+
+/** How Tasks run: images, workspace, credentials, shared contexts, service account and limits. */
+@Group(KubeOpenCode.GROUP)
+@Version(KubeOpenCode.VERSION)
+@ShortNames("ag")
+@Categories(KubeOpenCode.CATEGORY)
+@ValidationRule(value = "has(self.spec)", reason = "FieldValueRequired", message = "spec is required")
+@AdditionalPrinterColumn(name = "Running", jsonPath = ".status.runningTasks", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Queued", jsonPath = ".status.queuedTasks", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Max", jsonPath = ".spec.maxConcurrentTasks", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+public class Agent extends CustomResource<AgentSpec, AgentStatus> implements Namespaced {}

@@ -1,0 +1,24 @@
+package io.kubeopencode.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** A file the agent writes whose content becomes {@code status.outputs.parameters[name]}. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@ValidationRule(value = Schema.RELATIVE_PATH_RULE_PATH, fieldPath = ".path", reason = "FieldValueInvalid",
+    message = "must be a path relative to the workspace without '..' segments")
+public record OutputParameter(
+    @JsonPropertyDescription("Name of the output; the key in status.outputs.parameters.") @Required
+        @Size(min = 1, max = 253) String name,
+    @JsonPropertyDescription("File relative to the workspace, e.g. .outputs/pr-url. Must not be absolute or"
+        + " contain '..'.")
+        @Required @Size(min = 1, max = Schema.MAX_PATH_LENGTH) String path,
+    @JsonProperty("default")
+        @JsonPropertyDescription("Value used when the file does not exist; without it a missing file gives no entry.")
+        String defaultValue) {}

@@ -1,0 +1,30 @@
+package io.kubeopencode.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+
+/** Where and how a Task runs, as observed by the controller. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record TaskStatus(
+    @JsonPropertyDescription("The .metadata.generation this status was computed for.") Long observedGeneration,
+    @JsonPropertyDescription("Pending, Queued, Running, Completed or Failed.") TaskPhase phase,
+    @JsonPropertyDescription("Name of the Job running the Task.") String jobName,
+    @JsonPropertyDescription("Name of the agent pod.") String podName,
+    @JsonPropertyDescription("Namespace of the Job and pod (the Agent's).") String podNamespace,
+    @JsonPropertyDescription("When the Task started Running (RFC 3339).") String startTime,
+    @JsonPropertyDescription("When the Task finished (RFC 3339).") String completionTime,
+    @JsonPropertyDescription("Values of the declared outputs.") OutputValues outputs,
+    @JsonPropertyDescription("Ready, Queued and Stopped conditions with a reason and message.")
+        List<Condition> conditions,
+    @JsonPropertyDescription("Last lines of the agent's log, captured when the run failed or was stopped.")
+        @Size(max = 16384) String logTail) {
+
+  public TaskStatus {
+    conditions = conditions == null ? List.of() : List.copyOf(conditions);
+  }
+}
