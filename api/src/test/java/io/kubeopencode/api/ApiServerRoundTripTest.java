@@ -171,6 +171,6 @@ class ApiServerRoundTripTest {
   }
 
   private static String verbs() {
-    return "[delete deletecollection get list patch create update watch]";
+    return "delete,deletecollection,get,list,patch,create,update,watch";
   }
 }

@@ -42,6 +42,9 @@ public final class KubeCluster implements AutoCloseable {
   private final Path kubeconfig;
   private final KubernetesClient client;
   private final List<ManagedProcess> processes = new ArrayList<>();
+  /** Stops everything if the JVM exits (or is sent SIGTERM) without close(). */
+  private final Thread shutdownHook = new Thread(this::close, "kube-cluster-shutdown");
+  private boolean closed;
   private boolean jobController;
   private boolean simulatedNodes;
 
@@ -55,6 +58,7 @@ public final class KubeCluster implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     this.client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfigYaml)).build();
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /** Starts etcd and kube-apiserver (a few seconds). */
@@ -85,9 +89,7 @@ public final class KubeCluster implements AutoCloseable {
   /** One cluster per test JVM, stopped when the JVM exits; tests isolate themselves by namespace. */
   public static synchronized KubeCluster shared() {
     if (shared == null) {
-      KubeCluster cluster = start();
-      Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "kube-cluster-shutdown"));
-      shared = cluster;
+      shared = start();
     }
     return shared;
   }
@@ -110,7 +112,7 @@ public final class KubeCluster implements AutoCloseable {
       ManagedProcess kcm = startProcess("kube-controller-manager", List.of(
           binaries.path("kube-controller-manager").toString(),
           "--kubeconfig=" + kubeconfig,
-          "--controllers=job,garbage-collector",
+          "--controllers=job-controller,garbage-collector-controller",
           "--use-service-account-credentials=false",
           "--leader-elect=false",
           "--secure-port=0",
@@ -154,6 +156,11 @@ public final class KubeCluster implements AutoCloseable {
         kwok.requireAlive();
         throw new IllegalStateException("simulated node did not become Ready; kwok log:\n" + kwok.logTail(30), e);
       }
+      // The API server taints new nodes not-ready; the node lifecycle controller (not run here) would lift it.
+      client.nodes().withName(KWOK_NODE).edit(n -> {
+        n.getSpec().setTaints(List.of());
+        return n;
+      });
       scheduler.requireAlive();
       simulatedNodes = true;
     }
@@ -220,6 +227,15 @@ public final class KubeCluster implements AutoCloseable {
   /** Stops kwok, the scheduler, the controller manager, then kube-apiserver and etcd. */
   @Override
   public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // called from the hook itself
+    }
     try {
       client.close();
     } finally {

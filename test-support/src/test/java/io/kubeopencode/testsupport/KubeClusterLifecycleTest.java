@@ -2,7 +2,11 @@ package io.kubeopencode.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A cluster of its own (not the shared one): it starts everything and, closed, leaves no process behind. */
@@ -22,8 +26,39 @@ class KubeClusterLifecycleTest {
     } finally {
       cluster.close();
     }
-    before.forEach(p -> p.onExit().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join());
+    before.forEach(p -> p.onExit().orTimeout(20, TimeUnit.SECONDS).join());
     assertThat(before).noneMatch(ProcessHandle::isAlive);
+  }
+
+  @Test
+  void aJvmStoppedWithSigtermLeavesNoProcessBehind() throws Exception {
+    String java = ProcessHandle.current().info().command().orElseThrow();
+    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        "-Dkubeopencode.root=" + KubeBinaries.projectRoot(), ClusterInChildJvm.class.getName())
+        .redirectErrorStream(true).start();
+    List<ProcessHandle> started;
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      String line;
+      StringBuilder log = new StringBuilder();
+      while ((line = out.readLine()) != null && !line.equals("READY")) {
+        log.append(line).append('\n');
+      }
+      assertThat(line).as("child JVM output:\n" + log).isEqualTo("READY");
+      started = child.descendants().filter(p -> p.info().command()
+          .map(c -> c.contains("/k8s/")).orElse(false)).toList();
+      assertThat(started).extracting(KubeClusterLifecycleTest::binaryName)
+          .contains("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok");
+
+      child.destroy(); // SIGTERM
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      child.destroyForcibly();
+    }
+    for (ProcessHandle p : started) {
+      p.onExit().orTimeout(20, TimeUnit.SECONDS).exceptionally(e -> p).join();
+    }
+    assertThat(started).noneMatch(ProcessHandle::isAlive);
   }
 
   /** Live processes whose executable is in this cluster's binaries directory and whose flags name its files. */

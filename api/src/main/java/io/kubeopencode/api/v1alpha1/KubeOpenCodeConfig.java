@@ -16,8 +16,9 @@ import io.kubeopencode.api.KubeOpenCode;
 @Version(KubeOpenCode.VERSION)
 @ShortNames("ktc")
 @Categories(KubeOpenCode.CATEGORY)
-@ValidationRule(value = "self.metadata.name == '" + KubeOpenCode.CONFIG_NAME + "'", fieldPath = ".metadata.name",
-    reason = "FieldValueInvalid", message = "a KubeOpenCodeConfig must be named '" + KubeOpenCode.CONFIG_NAME + "'")
+@ValidationRule(value = "self.metadata.name == '" + KubeOpenCode.CONFIG_NAME + "'", reason = "FieldValueInvalid",
+    message = "metadata.name must be '" + KubeOpenCode.CONFIG_NAME + "': a namespace has one KubeOpenCodeConfig,"
+        + " named '" + KubeOpenCode.CONFIG_NAME + "'")
 @AdditionalPrinterColumn(name = "TTL", jsonPath = ".spec.cleanup.ttlSecondsAfterFinished", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "MaxRetained", jsonPath = ".spec.cleanup.maxRetainedTasks", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
