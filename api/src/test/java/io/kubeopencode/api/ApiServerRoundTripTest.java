@@ -107,6 +107,8 @@ class ApiServerRoundTripTest {
     assertThat(explained).contains("Clone depth. Default 1; 0 means the full history.");
     assertThat(cluster.kubectl("explain", "agents.spec.quota.windowSeconds").requireSuccess())
         .contains("60 to 86400");
+    assertThat(cluster.kubectl("explain", "tasks").requireSuccess()).contains("A Task is one unit of AI work");
+    assertThat(cluster.kubectl("explain", "agents.spec").requireSuccess()).contains("How the Tasks of this Agent run.");
   }
 
   @Test

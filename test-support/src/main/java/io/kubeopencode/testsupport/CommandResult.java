@@ -2,10 +2,6 @@ package io.kubeopencode.testsupport;
 
 /** Outcome of a command such as kubectl. */
 public record CommandResult(int exitCode, String stdout, String stderr) {
-  public boolean succeeded() {
-    return exitCode == 0;
-  }
-
   /** stdout, or a failure naming the exit code and stderr. */
   public String requireSuccess() {
     if (exitCode != 0) {

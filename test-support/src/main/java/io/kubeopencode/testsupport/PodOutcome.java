@@ -70,8 +70,4 @@ public final class PodOutcome {
   public Map<String, String> annotations() {
     return Map.copyOf(annotations);
   }
-
-  public static String holdAnnotation() {
-    return PREFIX + "hold";
-  }
 }

@@ -1,11 +1,14 @@
 package io.kubeopencode.api.crd;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -31,10 +34,27 @@ final class CrdPostProcessing {
     for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
       orderColumnsAsDeclared(version, kind);
       JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
+      describeFromClasses(root, kind);
       property(root, "status", "conditions").ifPresent(CrdPostProcessing::standardConditions);
       property(root, "spec", "outputs", "parameters").ifPresent(p -> listMap(p, "name"));
     }
     return crd;
+  }
+
+  /**
+   * The generator ignores class descriptions; {@code kubectl explain <kind>} should describe the kind, its spec
+   * and its status, so take them from {@code @JsonClassDescription} on the kind and its type arguments.
+   */
+  private static void describeFromClasses(JSONSchemaProps root, Class<?> kind) {
+    description(kind).ifPresent(root::setDescription);
+    Type[] specAndStatus = ((ParameterizedType) kind.getGenericSuperclass()).getActualTypeArguments();
+    property(root, "spec").ifPresent(spec -> description((Class<?>) specAndStatus[0]).ifPresent(spec::setDescription));
+    property(root, "status").ifPresent(
+        status -> description((Class<?>) specAndStatus[1]).ifPresent(status::setDescription));
+  }
+
+  private static Optional<String> description(Class<?> type) {
+    return Optional.ofNullable(type.getAnnotation(JsonClassDescription.class)).map(JsonClassDescription::value);
   }
 
   /** {@code kubectl get} shows columns in list order; keep the order in which the kind declares them. */

@@ -1,5 +1,6 @@
 package io.kubeopencode.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -11,7 +12,6 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 import io.kubeopencode.api.KubeOpenCode;
 
-/** How Tasks run: images, workspace, credentials, shared contexts, service account and limits. */
 @Group(KubeOpenCode.GROUP)
 @Version(KubeOpenCode.VERSION)
 @ShortNames("ag")
@@ -21,4 +21,6 @@ import io.kubeopencode.api.KubeOpenCode;
 @AdditionalPrinterColumn(name = "Queued", jsonPath = ".status.queuedTasks", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Max", jsonPath = ".spec.maxConcurrentTasks", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+@JsonClassDescription("An Agent says how Tasks run: images, workspace, credentials, shared contexts, service account, "
+    + "concurrency limit and start quota.")
 public class Agent extends CustomResource<AgentSpec, AgentStatus> implements Namespaced {}

@@ -1,5 +1,6 @@
 package io.kubeopencode.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -9,9 +10,9 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import java.util.List;
 
-/** How the Tasks of this Agent run. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonClassDescription("How the Tasks of this Agent run.")
 public record AgentSpec(
     @JsonPropertyDescription("Image whose opencode-init container copies the agent CLI into the shared /tools"
         + " volume. Default quay.io/kubeopencode/kubeopencode-agent-opencode:latest.") String agentImage,

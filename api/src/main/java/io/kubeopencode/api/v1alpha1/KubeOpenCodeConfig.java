@@ -1,5 +1,6 @@
 package io.kubeopencode.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -11,7 +12,6 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 import io.kubeopencode.api.KubeOpenCode;
 
-/** Governs its namespace: system images and Task retention. One per namespace, named {@code default}; no status. */
 @Group(KubeOpenCode.GROUP)
 @Version(KubeOpenCode.VERSION)
 @ShortNames("ktc")
@@ -22,4 +22,6 @@ import io.kubeopencode.api.KubeOpenCode;
 @AdditionalPrinterColumn(name = "TTL", jsonPath = ".spec.cleanup.ttlSecondsAfterFinished", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "MaxRetained", jsonPath = ".spec.cleanup.maxRetainedTasks", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+@JsonClassDescription("KubeOpenCodeConfig governs its namespace: the system images and the retention of finished "
+    + "Tasks. One per namespace, named default.")
 public class KubeOpenCodeConfig extends CustomResource<KubeOpenCodeConfigSpec, Void> implements Namespaced {}

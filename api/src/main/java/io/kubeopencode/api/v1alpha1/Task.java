@@ -1,5 +1,6 @@
 package io.kubeopencode.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -11,7 +12,6 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 import io.kubeopencode.api.KubeOpenCode;
 
-/** One unit of AI work: the controller runs it as a Job with the referenced Agent. */
 @Group(KubeOpenCode.GROUP)
 @Version(KubeOpenCode.VERSION)
 @ShortNames("tk")
@@ -23,4 +23,6 @@ import io.kubeopencode.api.KubeOpenCode;
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 @AdditionalPrinterColumn(name = "Start", jsonPath = ".status.startTime", type = Type.DATE, priority = 1)
 @AdditionalPrinterColumn(name = "Completion", jsonPath = ".status.completionTime", type = Type.DATE, priority = 1)
+@JsonClassDescription("A Task is one unit of AI work: a prompt with contexts and declared outputs, run as a Job by the"
+    + " Agent it references. status.phase goes Pending, Queued, Running, then Completed or Failed.")
 public class Task extends CustomResource<TaskSpec, TaskStatus> implements Namespaced {}

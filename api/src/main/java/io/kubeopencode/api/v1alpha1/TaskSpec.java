@@ -1,5 +1,6 @@
 package io.kubeopencode.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -8,11 +9,11 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
-/** What to do: the prompt, its contexts and the outputs to return. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @ValidationRule(value = "has(self.agentRef) || has(self.taskTemplateRef)", reason = "FieldValueRequired",
     message = "at least one of spec.agentRef or spec.taskTemplateRef must be set")
+@JsonClassDescription("What to do: the prompt, its contexts, the Agent (or template) and the outputs to return.")
 public record TaskSpec(
     @JsonPropertyDescription("The prompt. Written to ${WORKSPACE_DIR}/task.md in the agent pod.") String description,
     @JsonPropertyDescription("Contexts for this Task; they come after the Agent's (and the template's).")

@@ -1,5 +1,6 @@
 package io.kubeopencode.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -7,9 +8,9 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 
-/** Where and how a Task runs, as observed by the controller. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonClassDescription("Where and how the Task runs, as observed by the controller.")
 public record TaskStatus(
     @JsonPropertyDescription("The .metadata.generation this status was computed for.") Long observedGeneration,
     @JsonPropertyDescription("Pending, Queued, Running, Completed or Failed.") TaskPhase phase,

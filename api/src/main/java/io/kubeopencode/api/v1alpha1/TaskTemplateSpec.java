@@ -1,14 +1,15 @@
 package io.kubeopencode.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
 import java.util.List;
 
-/** Defaults for the Tasks that reference the template; the same shapes as a Task's fields. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonClassDescription("Defaults for the Tasks that reference this template.")
 public record TaskTemplateSpec(
     @JsonPropertyDescription("Default prompt; a Task's description replaces it.") String description,
     @JsonPropertyDescription("Default Agent; a Task's agentRef overrides it.") AgentReference agentRef,

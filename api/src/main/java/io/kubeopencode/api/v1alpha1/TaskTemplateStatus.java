@@ -1,14 +1,15 @@
 package io.kubeopencode.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 
-/** Observed state of a TaskTemplate. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonClassDescription("Observed state of the TaskTemplate.")
 public record TaskTemplateStatus(
     @JsonPropertyDescription("The .metadata.generation this status was computed for.") Long observedGeneration,
     @JsonPropertyDescription("Standard conditions.") List<Condition> conditions) {
