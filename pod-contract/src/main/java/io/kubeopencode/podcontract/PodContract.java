@@ -1,0 +1,69 @@
+package io.kubeopencode.podcontract;
+
+/**
+ * What the controller and the programs in the agent pod (git-init, context-init, output-collector) agree on: the
+ * container roles, environment variables and fixed paths. The JSON values are the records of this package.
+ */
+public final class PodContract {
+  /** First argument of a system container: the role the (possibly shared) system image plays. */
+  public static final String ROLE_GIT_INIT = "git-init";
+  public static final String ROLE_CONTEXT_INIT = "context-init";
+  public static final String ROLE_OUTPUT_COLLECTOR = "output-collector";
+
+  public static final String ENV_WORKSPACE_DIR = "WORKSPACE_DIR";
+  public static final String ENV_TASK_NAME = "TASK_NAME";
+  public static final String ENV_TASK_NAMESPACE = "TASK_NAMESPACE";
+
+  /** context-init: where the Task's context ConfigMap is mounted (read-only). */
+  public static final String ENV_CONFIGMAP_PATH = "CONFIGMAP_PATH";
+  /** context-init: JSON array of {@link FileMapping}. */
+  public static final String ENV_FILE_MAPPINGS = "FILE_MAPPINGS";
+  /** context-init: JSON array of {@link DirMapping}. */
+  public static final String ENV_DIR_MAPPINGS = "DIR_MAPPINGS";
+  /** context-init: JSON array of {@link UrlFetch}. */
+  public static final String ENV_URL_CONTEXTS = "URL_CONTEXTS";
+  /** context-init: extra absolute directories it may write to besides the workspace, ':'-separated. */
+  public static final String ENV_ALLOWED_ROOTS = "ALLOWED_ROOTS";
+  /** URL credentials: {@code <authEnvPrefix>_TOKEN}, {@code _USERNAME}, {@code _PASSWORD} (secret-backed, optional). */
+  public static final String SUFFIX_TOKEN = "_TOKEN";
+  public static final String SUFFIX_USERNAME = "_USERNAME";
+  public static final String SUFFIX_PASSWORD = "_PASSWORD";
+
+  /** output-collector: JSON {@link OutputSpec}. */
+  public static final String ENV_OUTPUT_SPEC = "OUTPUT_SPEC";
+  /**
+   * output-collector: the most bytes its termination message may have. The kubelet keeps 12 KiB of termination
+   * messages per pod, shared by its containers ({@code OutputsCodec.maxBytesForPod}).
+   */
+  public static final String ENV_OUTPUT_MAX_BYTES = "OUTPUT_MAX_BYTES";
+
+  /** git-init, one repository per container. */
+  public static final String ENV_GIT_REPO = "GIT_REPO";
+  public static final String ENV_GIT_REF = "GIT_REF";
+  public static final String ENV_GIT_DEPTH = "GIT_DEPTH";
+  public static final String ENV_GIT_ROOT = "GIT_ROOT";
+  public static final String ENV_GIT_LINK = "GIT_LINK";
+  public static final String ENV_GIT_SUBPATH = "GIT_SUBPATH";
+  public static final String ENV_GIT_RECURSE_SUBMODULES = "GIT_RECURSE_SUBMODULES";
+  public static final String ENV_GIT_USERNAME = "GIT_USERNAME";
+  public static final String ENV_GIT_PASSWORD = "GIT_PASSWORD";
+  public static final String ENV_GIT_SSH_KEY = "GIT_SSH_KEY";
+  public static final String ENV_GIT_SSH_KNOWN_HOSTS = "GIT_SSH_KNOWN_HOSTS";
+  /** Keys of a Git context's Secret. */
+  public static final String SECRET_KEY_USERNAME = "username";
+  public static final String SECRET_KEY_PASSWORD = "password";
+  public static final String SECRET_KEY_SSH_PRIVATE_KEY = "ssh-privatekey";
+  public static final String SECRET_KEY_SSH_KNOWN_HOSTS = "ssh-known-hosts";
+  /** Keys of a URL context's Secret. */
+  public static final String SECRET_KEY_TOKEN = "token";
+
+  /** Fixed paths in the pod. */
+  public static final String TOOLS_DIR = "/tools";
+  public static final String CONTEXT_MOUNT = "/kubeopencode/context";
+  public static final String OPENCODE_CONFIG_PATH = TOOLS_DIR + "/opencode.json";
+  /** Relative to the workspace. */
+  public static final String TASK_FILE = "task.md";
+  public static final String CONTEXT_FILE = ".kubeopencode/context.md";
+
+  private PodContract() {}
+}
