@@ -1,0 +1,100 @@
+package io.kubeopencode.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ShutdownCoordinatorTest {
+  private final List<String> ran = new CopyOnWriteArrayList<>();
+
+  @Test
+  void runsStepsInReverseOrderEvenWhenOneThrows() {
+    ShutdownCoordinator shutdown = new ShutdownCoordinator(Duration.ofSeconds(5))
+        .register("web server", () -> ran.add("web server"))
+        .register("leader election", () -> {
+          ran.add("leader election");
+          throw new IllegalStateException("API server unreachable");
+        })
+        .register("workers", () -> ran.add("workers"))
+        .register("intake", () -> ran.add("intake"));
+
+    shutdown.close();
+
+    assertThat(ran).containsExactly("intake", "workers", "leader election", "web server");
+  }
+
+  @Test
+  void runsOnceAndRefusesLateRegistrations() {
+    ShutdownCoordinator shutdown = new ShutdownCoordinator(Duration.ofSeconds(5))
+        .register("workers", () -> ran.add("workers"));
+    shutdown.close();
+    shutdown.close();
+
+    assertThat(ran).containsExactly("workers");
+    assertThatThrownBy(() -> shutdown.register("late", () -> ran.add("late")))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void abandonsAHangingStepAtTheTimeoutAndStillRunsTheRest() throws InterruptedException {
+    CountDownLatch hanging = new CountDownLatch(1);
+    ShutdownCoordinator shutdown = new ShutdownCoordinator(Duration.ofSeconds(1))
+        .register("web server", () -> ran.add("web server"))
+        .register("workers", () -> {
+          hanging.countDown();
+          Thread.sleep(60_000);
+          ran.add("workers finished");
+        });
+
+    long begin = System.nanoTime();
+    shutdown.close();
+    long elapsedMillis = (System.nanoTime() - begin) / 1_000_000;
+
+    assertThat(hanging.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(ran).containsExactly("web server");
+    // The hanging step gets the budget minus the web server's reserve (1 s / (2 x 2 steps) = 250 ms).
+    assertThat(elapsedMillis).isBetween(700L, 5_000L);
+  }
+
+  @Test
+  void sigtermRunsTheStepsInReverseOrderAndLogsEachOne() {
+    try (ChildJvm child = ChildJvm.start(SigtermMain.class, Map.of(),
+        List.of("-Djava.util.logging.manager=" + ShutdownSafeLogManager.class.getName()))) {
+      child.awaitLine("ready", Duration.ofSeconds(30));
+      child.terminate();
+      int exit = child.awaitExit(Duration.ofSeconds(20));
+
+      assertThat(exit).isEqualTo(143); // 128 + SIGTERM
+      assertThat(child.stdout()).containsExactly("ready", "ran third", "ran second", "ran first");
+      assertThat(String.join("\n", child.stderr()))
+          .contains("stopped third in")
+          .contains("stopping second failed")
+          .contains("stopped first in")
+          .contains("shutdown complete");
+    }
+  }
+
+  /** Registers three steps, the middle one failing, and waits for SIGTERM. */
+  public static final class SigtermMain {
+    public static void main(String[] args) throws InterruptedException {
+      new ShutdownCoordinator(Duration.ofSeconds(5))
+          .register("first", () -> System.out.println("ran first"))
+          .register("second", () -> {
+            System.out.println("ran second");
+            throw new IllegalStateException("second step fails");
+          })
+          .register("third", () -> System.out.println("ran third"))
+          .installShutdownHook();
+      System.out.println("ready");
+      Thread.sleep(60_000);
+      System.out.println("not terminated");
+    }
+  }
+}
