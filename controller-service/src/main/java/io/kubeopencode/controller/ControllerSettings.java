@@ -1,0 +1,51 @@
+package io.kubeopencode.controller;
+
+import io.helidon.config.Config;
+import io.kubeopencode.controller.job.Durations;
+import io.kubeopencode.controller.job.ImageDefaults;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/** The controller's own configuration keys ({@code controller.*}), documented in docs/controller.md. */
+public record ControllerSettings(List<String> namespaces, int workers, Duration resyncPeriod, ImageDefaults images) {
+  static final String DEFAULT_GIT_INIT_IMAGE = "quay.io/kubeopencode/kubeopencode-java-git-init:latest";
+  static final String DEFAULT_CONTEXT_INIT_IMAGE = "quay.io/kubeopencode/kubeopencode-java-context-init:latest";
+
+  public ControllerSettings {
+    namespaces = List.copyOf(namespaces);
+    if (workers < 1) {
+      throw new IllegalArgumentException("controller.workers must be at least 1 (was " + workers + ")");
+    }
+  }
+
+  public static ControllerSettings from(Config root) {
+    Config c = root.get("controller");
+    Config images = c.get("images");
+    return new ControllerSettings(
+        list(c.get("namespaces")),
+        c.get("workers").asInt().orElse(4),
+        duration(c.get("resync-period"), Duration.ofMinutes(5)),
+        new ImageDefaults(
+            images.get("agent").asString().orElse(ImageDefaults.DEFAULT_AGENT_IMAGE),
+            images.get("executor").asString().orElse(ImageDefaults.DEFAULT_EXECUTOR_IMAGE),
+            images.get("git-init").asString().orElse(DEFAULT_GIT_INIT_IMAGE),
+            images.get("context-init").asString().orElse(DEFAULT_CONTEXT_INIT_IMAGE),
+            images.get("pull-policy").asString().orElse("IfNotPresent")));
+  }
+
+  /** A YAML list, or a comma-separated value (as an environment variable gives it). */
+  private static List<String> list(Config node) {
+    if (node.isList()) {
+      return node.asList(String.class).orElse(List.of());
+    }
+    return node.asString().map(s -> Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty())
+        .toList()).orElse(List.of());
+  }
+
+  /** ISO-8601 ({@code PT5M}) or the Go-style durations of manifests ({@code 5m}). */
+  private static Duration duration(Config node, Duration fallback) {
+    return node.asString().map(s -> s.startsWith("P") || s.startsWith("p") ? Duration.parse(s)
+        : Durations.parse(s)).orElse(fallback);
+  }
+}

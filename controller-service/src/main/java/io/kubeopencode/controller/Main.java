@@ -1,0 +1,85 @@
+package io.kubeopencode.controller;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.helidon.config.Config;
+import io.kubeopencode.controller.kube.Caches;
+import io.kubeopencode.controller.kube.TaskController;
+import io.kubeopencode.controller.kube.WorkQueue;
+import io.kubeopencode.controller.reconcile.TaskReconciler;
+import io.kubeopencode.service.LeaderElection;
+import io.kubeopencode.service.LeadershipListener;
+import io.kubeopencode.service.ObservableServer;
+import io.kubeopencode.service.ServiceConfig;
+import io.kubeopencode.service.ShutdownCoordinator;
+import java.time.Clock;
+
+/**
+ * The controller-service: informer caches, the reconcile loop (only while leader), health and metrics. Runs
+ * against the cluster of the current kubeconfig, or in-cluster with its service account.
+ */
+public final class Main {
+  private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+  private Main() {}
+
+  /** A started controller: its HTTP port, its leader-election identity, and {@link #close()} to stop it. */
+  public record Running(int port, LeaderElection election, TaskController controller, ShutdownCoordinator shutdown)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      shutdown.close();
+    }
+  }
+
+  public static void main(String[] args) {
+    // The client lives as long as the JVM: shutdown steps still use it (releasing the lease).
+    start(ServiceConfig.load(), new KubernetesClientBuilder().build());
+  }
+
+  /** Starts everything; the returned handle (and SIGTERM) stops it. */
+  public static Running start(Config config, KubernetesClient client) {
+    long started = System.nanoTime();
+    ControllerSettings settings = ControllerSettings.from(config);
+    WorkQueue queue = new WorkQueue();
+    Caches caches = new Caches(client, settings.namespaces(), settings.resyncPeriod(), queue::add);
+    var synced = caches.start();
+    ControllerMeterHolder meters = new ControllerMeterHolder();
+    TaskController controller = new TaskController(client, caches, queue,
+        new TaskReconciler(settings.images(), Clock.systemUTC()), meters, Clock.systemUTC(), settings.workers());
+    LeaderElection election = new LeaderElection(client, ServiceConfig.leaderElection(config,
+        "kubeopencode-controller"), new LeadershipListener() {
+          @Override
+          public void startedLeading() {
+            synced.join();
+            controller.start();
+          }
+
+          @Override
+          public void stoppedLeading() {
+            controller.stop();
+          }
+        });
+    ObservableServer server = ObservableServer.builder(config)
+        .startup("informers", caches::hasSynced)
+        .readiness("informers", caches::hasSynced)
+        .readiness("leader-election", election::isHealthy)
+        .liveness("leader-election", election::isHealthy)
+        .start();
+    ControllerMeters controllerMeters = new ControllerMeters(server.meterRegistry(), queue, caches);
+    meters.set(controllerMeters);
+    election.start();
+    ShutdownCoordinator shutdown = new ShutdownCoordinator(ServiceConfig.shutdownTimeout(config))
+        .register("web server", server::close)
+        .register("metrics", controllerMeters::close)
+        .register("informers", caches::close)
+        .register("work queue", queue::close)
+        .register("leader election", election::close)
+        .register("reconcile workers", controller::close)
+        .installShutdownHook();
+    LOG.log(System.Logger.Level.INFO, "controller started in {0} ms (namespaces: {1}, workers: {2}, port {3})",
+        (System.nanoTime() - started) / 1_000_000, settings.namespaces().isEmpty() ? "all" : settings.namespaces(),
+        settings.workers(), server.port());
+    return new Running(server.port(), election, controller, shutdown);
+  }
+}

@@ -1,0 +1,19 @@
+package io.kubeopencode.controller.job;
+
+/** Condition reasons of a Task, as users and automation see them. */
+public final class Reasons {
+  public static final String AGENT_NOT_FOUND = "AgentNotFound";
+  public static final String TEMPLATE_NOT_FOUND = "TemplateNotFound";
+  public static final String CONTEXT_ERROR = "ContextError";
+  public static final String JOB_CREATION_ERROR = "JobCreationError";
+  public static final String RUNNING = "Running";
+  public static final String SUCCEEDED = "Succeeded";
+  public static final String AGENT_FAILED = "AgentFailed";
+  public static final String OOM_KILLED = "OOMKilled";
+  public static final String IMAGE_PULL_FAILED = "ImagePullFailed";
+  public static final String DEADLINE_EXCEEDED = "Timeout";
+  public static final String JOB_DELETED = "JobDeleted";
+  public static final String OUTPUTS_TOO_LARGE = "OutputsTooLarge";
+
+  private Reasons() {}
+}

@@ -1,0 +1,58 @@
+package io.kubeopencode.controller.kube;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubeopencode.api.KubeOpenCode;
+import io.kubeopencode.api.v1alpha1.Agent;
+import io.kubeopencode.api.v1alpha1.KubeOpenCodeConfig;
+import io.kubeopencode.api.v1alpha1.TaskTemplate;
+import io.kubeopencode.controller.reconcile.ClusterView;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The cluster as the informer caches see it. The one exception is ConfigMaps: users' ConfigMaps named by contexts
+ * are read with a GET when a Task starts (once per Task), because caching every ConfigMap of the cluster would cost
+ * far more memory than those few reads.
+ */
+final class CachedClusterView implements ClusterView {
+  private final Caches caches;
+  private final KubernetesClient client;
+
+  CachedClusterView(Caches caches, KubernetesClient client) {
+    this.caches = caches;
+    this.client = client;
+  }
+
+  @Override
+  public Optional<TaskTemplate> template(String namespace, String name) {
+    return caches.templates.get(namespace, name);
+  }
+
+  @Override
+  public Optional<Agent> agent(String namespace, String name) {
+    return caches.agents.get(namespace, name);
+  }
+
+  @Override
+  public Optional<KubeOpenCodeConfig> config(String namespace) {
+    return caches.configs.get(namespace, KubeOpenCode.CONFIG_NAME);
+  }
+
+  @Override
+  public Optional<Job> job(String namespace, String name) {
+    return caches.jobs.get(namespace, name);
+  }
+
+  @Override
+  public Optional<ConfigMap> configMap(String namespace, String name) {
+    return Optional.ofNullable(client.configMaps().inNamespace(namespace).withName(name).get());
+  }
+
+  @Override
+  public List<Pod> podsOfJob(String namespace, String jobName) {
+    return caches.pods.byIndex(Caches.PODS_BY_JOB, namespace + "/" + jobName);
+  }
+}

@@ -1,0 +1,120 @@
+package io.kubeopencode.controller.kube;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.kubeopencode.api.KubeOpenCode;
+import io.kubeopencode.api.v1alpha1.Agent;
+import io.kubeopencode.api.v1alpha1.KubeOpenCodeConfig;
+import io.kubeopencode.api.v1alpha1.Task;
+import io.kubeopencode.api.v1alpha1.TaskTemplate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Informer caches of everything a reconcile reads: Tasks, Agents, TaskTemplates and KubeOpenCodeConfigs, and only
+ * the Jobs and pods KubeOpenCode labelled. Events are turned into Task keys ({@code namespace/name}).
+ */
+public final class Caches implements AutoCloseable {
+  static final String PODS_BY_JOB = "byJob";
+
+  final InformerSet<Task> tasks;
+  final InformerSet<Agent> agents;
+  final InformerSet<TaskTemplate> templates;
+  final InformerSet<KubeOpenCodeConfig> configs;
+  final InformerSet<Job> jobs;
+  final InformerSet<Pod> pods;
+
+  /**
+   * @param namespaces namespaces to watch; empty means all
+   * @param enqueue receives the key of every Task that may need a reconcile
+   */
+  public Caches(KubernetesClient client, List<String> namespaces, Duration resync, Consumer<String> enqueue) {
+    tasks = new InformerSet<>(ns -> ns == null ? client.resources(Task.class).inAnyNamespace()
+        : client.resources(Task.class).inNamespace(ns), namespaces, resync, Map.of(), handler(t -> enqueue.accept(
+            key(t))));
+    agents = new InformerSet<>(ns -> ns == null ? client.resources(Agent.class).inAnyNamespace()
+        : client.resources(Agent.class).inNamespace(ns), namespaces, resync, Map.of(), null);
+    templates = new InformerSet<>(ns -> ns == null ? client.resources(TaskTemplate.class).inAnyNamespace()
+        : client.resources(TaskTemplate.class).inNamespace(ns), namespaces, resync, Map.of(), null);
+    configs = new InformerSet<>(ns -> ns == null ? client.resources(KubeOpenCodeConfig.class).inAnyNamespace()
+        : client.resources(KubeOpenCodeConfig.class).inNamespace(ns), namespaces, resync, Map.of(), null);
+    jobs = new InformerSet<>(ns -> (ns == null ? client.batch().v1().jobs().inAnyNamespace()
+        : client.batch().v1().jobs().inNamespace(ns))
+        .withLabel(KubeOpenCode.LABEL_MANAGED_BY, KubeOpenCode.MANAGED_BY_VALUE), namespaces, resync, Map.of(),
+        handler(job -> ownerTask(job).ifPresent(enqueue)));
+    Function<Pod, List<String>> byJob = pod -> owner(pod, "Job")
+        .map(job -> List.of(pod.getMetadata().getNamespace() + "/" + job)).orElse(List.of());
+    pods = new InformerSet<>(ns -> (ns == null ? client.pods().inAnyNamespace() : client.pods().inNamespace(ns))
+        .withLabel(KubeOpenCode.LABEL_MANAGED_BY, KubeOpenCode.MANAGED_BY_VALUE), namespaces, resync,
+        Map.of(PODS_BY_JOB, byJob), handler(pod -> owner(pod, "Job")
+            .flatMap(job -> jobs.get(pod.getMetadata().getNamespace(), job))
+            .flatMap(Caches::ownerTask).ifPresent(enqueue)));
+  }
+
+  public CompletableFuture<Void> start() {
+    return CompletableFuture.allOf(tasks.start(), agents.start(), templates.start(), configs.start(), jobs.start(),
+        pods.start());
+  }
+
+  public boolean hasSynced() {
+    return tasks.hasSynced() && agents.hasSynced() && templates.hasSynced() && configs.hasSynced()
+        && jobs.hasSynced() && pods.hasSynced();
+  }
+
+  public Optional<Task> task(String key) {
+    int slash = key.indexOf('/');
+    return tasks.get(key.substring(0, slash), key.substring(slash + 1));
+  }
+
+  public java.util.stream.Stream<Task> allTasks() {
+    return tasks.list();
+  }
+
+  static String key(HasMetadata object) {
+    return object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+  }
+
+  /** The Task that owns a Job (same namespace). */
+  static Optional<String> ownerTask(Job job) {
+    return owner(job, "Task").map(name -> job.getMetadata().getNamespace() + "/" + name);
+  }
+
+  private static Optional<String> owner(HasMetadata object, String kind) {
+    List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
+    return owners == null ? Optional.empty()
+        : owners.stream().filter(o -> kind.equals(o.getKind())).map(OwnerReference::getName).findFirst();
+  }
+
+  private static <T> ResourceEventHandler<T> handler(Consumer<T> onChange) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        onChange.accept(obj);
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        onChange.accept(newObj);
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        onChange.accept(obj);
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    List.of(tasks, agents, templates, configs, jobs, pods).forEach(InformerSet::close);
+  }
+}

@@ -1,0 +1,126 @@
+package io.kubeopencode.controller.kube;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubeopencode.controller.reconcile.TaskReconciler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The reconcile loop: worker threads take Task keys from the {@link WorkQueue} and sync them. Workers run only
+ * while this instance leads; the caches keep running either way so a standby is ready to take over at once.
+ */
+public final class TaskController implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(TaskController.class.getName());
+  static final Duration CONFLICT_RETRY = Duration.ofMillis(100);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+
+  private final Caches caches;
+  private final WorkQueue queue;
+  private final TaskSync sync;
+  private final ControllerMetrics metrics;
+  private final int workers;
+  private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong syncs = new java.util.concurrent.atomic.AtomicLong();
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile boolean running;
+
+  public TaskController(KubernetesClient client, Caches caches, WorkQueue queue, TaskReconciler reconciler,
+      ControllerMetrics metrics, Clock clock, int workers) {
+    this.caches = caches;
+    this.queue = queue;
+    this.sync = new TaskSync(client, caches, reconciler, metrics, clock);
+    this.metrics = metrics;
+    this.workers = workers;
+  }
+
+  /** Starts the workers (on becoming leader) and queues every known Task once. */
+  public synchronized void start() {
+    if (running) {
+      return;
+    }
+    running = true;
+    caches.allTasks().map(Caches::key).forEach(queue::add);
+    for (int i = 0; i < workers; i++) {
+      Thread thread = Thread.ofPlatform().name("reconcile-" + i).daemon(true).start(this::work);
+      threads.add(thread);
+    }
+    LOG.log(System.Logger.Level.INFO, "reconcile workers started ({0})", workers);
+  }
+
+  /** Stops the workers (on losing leadership or shutdown); a Task being synced finishes its current step. */
+  public synchronized void stop() {
+    if (!running) {
+      return;
+    }
+    running = false;
+    threads.forEach(Thread::interrupt);
+    for (Thread thread : threads) {
+      try {
+        thread.join(Duration.ofSeconds(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    threads.clear();
+    LOG.log(System.Logger.Level.INFO, "reconcile workers stopped");
+  }
+
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** Reconciles this instance has run since it was created. */
+  public long syncCount() {
+    return syncs.get();
+  }
+
+  private void work() {
+    while (running) {
+      Optional<String> taken;
+      try {
+        taken = queue.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (taken.isEmpty()) {
+        return;
+      }
+      String key = taken.get();
+      syncs.incrementAndGet();
+      long start = System.nanoTime();
+      String result = "success";
+      try {
+        if (sync.sync(key)) {
+          result = "requeue";
+          queue.addAfter(key, CONFLICT_RETRY);
+        }
+        failures.remove(key);
+      } catch (RuntimeException e) {
+        result = "error";
+        int attempt = failures.merge(key, 1, Integer::sum);
+        Duration backoff = backoff(attempt);
+        LOG.log(System.Logger.Level.WARNING, "task {0}: reconcile failed (attempt {1}, retry in {2} ms): {3}", key,
+            attempt, backoff.toMillis(), e.getMessage());
+        queue.addAfter(key, backoff);
+      } finally {
+        queue.done(key);
+        metrics.reconciled(result, Duration.ofNanos(System.nanoTime() - start));
+      }
+    }
+  }
+
+  static Duration backoff(int attempt) {
+    long millis = 500L << Math.min(attempt - 1, 16);
+    return millis > MAX_BACKOFF.toMillis() ? MAX_BACKOFF : Duration.ofMillis(millis);
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

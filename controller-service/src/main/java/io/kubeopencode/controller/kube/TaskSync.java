@@ -1,0 +1,171 @@
+package io.kubeopencode.controller.kube;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kubeopencode.api.v1alpha1.Task;
+import io.kubeopencode.controller.job.TaskNames;
+import io.kubeopencode.controller.reconcile.Action;
+import io.kubeopencode.controller.reconcile.Action.CreateConfigMap;
+import io.kubeopencode.controller.reconcile.Action.CreateJob;
+import io.kubeopencode.controller.reconcile.Action.RecordEvent;
+import io.kubeopencode.controller.reconcile.Action.UpdateStatus;
+import io.kubeopencode.controller.reconcile.TaskReconciler;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reconciles one Task key: reads the Task from the cache, asks the pure {@link TaskReconciler} what to do and
+ * carries out its actions. Creates tolerate "already exists" (a restarted controller finds its own objects); status
+ * writes use the observed resourceVersion, so a stale view loses and is retried instead of overwriting.
+ */
+final class TaskSync {
+  private static final System.Logger LOG = System.getLogger(TaskSync.class.getName());
+  /** How long a created Job may be missing from the cache before its absence means it was deleted. */
+  static final Duration EXPECTATION_TTL = Duration.ofSeconds(60);
+
+  private final KubernetesClient client;
+  private final Caches caches;
+  private final CachedClusterView view;
+  private final TaskReconciler reconciler;
+  private final ControllerMetrics metrics;
+  private final Clock clock;
+  private final Map<String, Instant> jobsExpected = new ConcurrentHashMap<>();
+  private final String instance = UUID.randomUUID().toString().substring(0, 8);
+
+  TaskSync(KubernetesClient client, Caches caches, TaskReconciler reconciler, ControllerMetrics metrics,
+      Clock clock) {
+    this.client = client;
+    this.caches = caches;
+    this.view = new CachedClusterView(caches, client);
+    this.reconciler = reconciler;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** @return true when the key needs another pass soon (a write lost a race) */
+  boolean sync(String key) {
+    Task task = caches.task(key).orElse(null);
+    if (task == null) {
+      jobsExpected.remove(key);
+      return false;
+    }
+    if (view.job(task.getMetadata().getNamespace(), TaskNames.jobName(task, task.getMetadata().getNamespace()))
+        .isPresent()) {
+      jobsExpected.remove(key);
+    }
+    List<Action> actions = reconciler.reconcile(task, view, jobExpected(key));
+    for (Action action : actions) {
+      switch (action) {
+        case CreateConfigMap a -> createIgnoringConflict(() -> client.resource(a.configMap()).create());
+        case CreateJob a -> {
+          try {
+            client.resource(a.job()).create();
+            metrics.jobCreated();
+            LOG.log(System.Logger.Level.INFO, "task {0}: created Job {1}", key, a.job().getMetadata().getName());
+          } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+              if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 429) {
+                LOG.log(System.Logger.Level.WARNING, "task {0}: Job refused by the API server: {1}", key,
+                    e.getMessage());
+                reconciler.jobCreationFailed(task, e.getStatus() != null ? e.getStatus().getMessage()
+                    : e.getMessage()).forEach(failure -> apply(task, failure, key));
+                return false;
+              }
+              throw e;
+            }
+          }
+          jobsExpected.put(key, clock.instant());
+        }
+        default -> {
+          if (!apply(task, action, key)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Carries out a status update or event; false when the status write lost a race. */
+  private boolean apply(Task task, Action action, String key) {
+    if (action instanceof UpdateStatus update) {
+      if (update.status().equals(task.getStatus())) {
+        return true;
+      }
+      Task copy = new Task();
+      copy.setMetadata(task.getMetadata());
+      copy.setSpec(task.getSpec());
+      copy.setStatus(update.status());
+      try {
+        client.resource(copy).updateStatus();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 409 || e.getCode() == 404) {
+          return false;
+        }
+        throw e;
+      }
+      LOG.log(System.Logger.Level.INFO, "task {0}: {1} ({2})", key, update.status().phase(),
+          update.status().conditions().isEmpty() ? "" : update.status().conditions().getFirst().getReason());
+    } else if (action instanceof RecordEvent event) {
+      recordEvent(task, event);
+    }
+    return true;
+  }
+
+  private void recordEvent(Task task, RecordEvent event) {
+    String now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    try {
+      client.v1().events().inNamespace(task.getMetadata().getNamespace()).resource(new EventBuilder()
+          .withNewMetadata()
+            .withGenerateName(task.getMetadata().getName() + ".")
+            .withNamespace(task.getMetadata().getNamespace())
+          .endMetadata()
+          .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(task.getApiVersion())
+              .withKind(task.getKind()).withNamespace(task.getMetadata().getNamespace())
+              .withName(task.getMetadata().getName()).withUid(task.getMetadata().getUid())
+              .withResourceVersion(task.getMetadata().getResourceVersion()).build())
+          .withType(event.warning() ? "Warning" : "Normal")
+          .withReason(event.reason())
+          .withMessage(event.message())
+          .withFirstTimestamp(now)
+          .withLastTimestamp(now)
+          .withCount(1)
+          .withNewSource().withComponent("kubeopencode-controller").endSource()
+          .withReportingComponent("kubeopencode.io/controller")
+          .withReportingInstance(instance)
+          .build()).create();
+    } catch (KubernetesClientException e) {
+      // Events are best effort: losing one must not fail or repeat the reconcile.
+      LOG.log(System.Logger.Level.DEBUG, "could not record event {0}: {1}", event.reason(), e.getMessage());
+    }
+  }
+
+  private boolean jobExpected(String key) {
+    Instant created = jobsExpected.get(key);
+    if (created == null) {
+      return false;
+    }
+    if (Duration.between(created, clock.instant()).compareTo(EXPECTATION_TTL) > 0) {
+      jobsExpected.remove(key);
+      return false;
+    }
+    return true;
+  }
+
+  private static void createIgnoringConflict(Runnable create) {
+    try {
+      create.run();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+  }
+}

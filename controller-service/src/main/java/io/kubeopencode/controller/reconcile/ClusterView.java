@@ -1,0 +1,27 @@
+package io.kubeopencode.controller.reconcile;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.kubeopencode.api.v1alpha1.Agent;
+import io.kubeopencode.api.v1alpha1.KubeOpenCodeConfig;
+import io.kubeopencode.api.v1alpha1.TaskTemplate;
+import java.util.List;
+import java.util.Optional;
+
+/** What a reconcile may read of the cluster: the informer caches in production, plain maps in tests. */
+public interface ClusterView {
+  Optional<TaskTemplate> template(String namespace, String name);
+
+  Optional<Agent> agent(String namespace, String name);
+
+  /** The namespace's KubeOpenCodeConfig (named {@code default}). */
+  Optional<KubeOpenCodeConfig> config(String namespace);
+
+  Optional<Job> job(String namespace, String name);
+
+  Optional<ConfigMap> configMap(String namespace, String name);
+
+  /** Pods of a Job, any order. */
+  List<Pod> podsOfJob(String namespace, String jobName);
+}

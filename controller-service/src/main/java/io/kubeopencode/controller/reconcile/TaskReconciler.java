@@ -1,0 +1,208 @@
+package io.kubeopencode.controller.reconcile;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.kubeopencode.api.v1alpha1.Agent;
+import io.kubeopencode.api.v1alpha1.AgentReference;
+import io.kubeopencode.api.v1alpha1.KubeOpenCodeConfig;
+import io.kubeopencode.api.v1alpha1.OutputValues;
+import io.kubeopencode.api.v1alpha1.Task;
+import io.kubeopencode.api.v1alpha1.TaskPhase;
+import io.kubeopencode.api.v1alpha1.TaskStatus;
+import io.kubeopencode.api.v1alpha1.TaskTemplate;
+import io.kubeopencode.api.v1alpha1.TaskTemplateReference;
+import io.kubeopencode.api.v1alpha1.TaskTemplateSpec;
+import io.kubeopencode.controller.job.AgentJobBuilder;
+import io.kubeopencode.controller.job.ContextPlan;
+import io.kubeopencode.controller.job.ContextPlanner;
+import io.kubeopencode.controller.job.ImageDefaults;
+import io.kubeopencode.controller.job.MergedTask;
+import io.kubeopencode.controller.job.Reasons;
+import io.kubeopencode.controller.job.TaskFailure;
+import io.kubeopencode.controller.job.TaskNames;
+import io.kubeopencode.controller.job.TemplateMerge;
+import io.kubeopencode.controller.reconcile.Action.CreateConfigMap;
+import io.kubeopencode.controller.reconcile.Action.CreateJob;
+import io.kubeopencode.controller.reconcile.Action.RecordEvent;
+import io.kubeopencode.controller.reconcile.Action.UpdateStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides what a Task needs from the whole observed state, never from the event that woke it: the same state
+ * always gives the same actions, so a reconcile can run any number of times. Pure ({@link Clock} injected).
+ */
+public final class TaskReconciler {
+  private final ImageDefaults images;
+  private final Clock clock;
+
+  public TaskReconciler(ImageDefaults images, Clock clock) {
+    this.images = images;
+    this.clock = clock;
+  }
+
+  /**
+   * @param jobExpected this controller created the Job moments ago, so a cache that does not show it yet is behind,
+   *     not a sign that the Job was deleted
+   */
+  public List<Action> reconcile(Task task, ClusterView view, boolean jobExpected) {
+    if (task.getMetadata().getDeletionTimestamp() != null || task.getSpec() == null) {
+      return List.of();
+    }
+    TaskStatus status = task.getStatus();
+    TaskPhase phase = status != null ? status.phase() : null;
+    if (phase != null && phase.isFinished()) {
+      return List.of();
+    }
+    String namespace = task.getMetadata().getNamespace();
+    String jobName = TaskNames.jobName(task, namespace);
+    Optional<Job> job = view.job(namespace, jobName);
+    if (phase != TaskPhase.Running) {
+      return job.isPresent() ? List.of(new UpdateStatus(running(task, job.get().getMetadata().getName(),
+          job.get().getMetadata().getCreationTimestamp()))) : start(task, view);
+    }
+    if (job.isEmpty()) {
+      return jobExpected ? List.of() : fail(task, Reasons.JOB_DELETED, "Job " + namespace + "/"
+          + status.jobName() + " was deleted while the Task was running");
+    }
+    Optional<Pod> pod = newest(view.podsOfJob(namespace, job.get().getMetadata().getName()));
+    JobOutcome outcome = JobOutcome.of(job.get(), pod);
+    if (!outcome.finished()) {
+      return List.of();
+    }
+    return outcome.succeeded() ? complete(task, outcome, pod) : finishFailed(task, outcome, pod);
+  }
+
+  private List<Action> start(Task task, ClusterView view) {
+    String namespace = task.getMetadata().getNamespace();
+    TaskTemplateReference templateRef = task.getSpec().taskTemplateRef();
+    Optional<TaskTemplateSpec> template = Optional.empty();
+    if (templateRef != null) {
+      String templateNs = templateRef.namespace() != null ? templateRef.namespace() : namespace;
+      Optional<TaskTemplate> found = view.template(templateNs, templateRef.name());
+      if (found.isEmpty()) {
+        return fail(task, Reasons.TEMPLATE_NOT_FOUND, "TaskTemplate " + templateNs + "/" + templateRef.name()
+            + " not found");
+      }
+      template = Optional.ofNullable(found.get().getSpec());
+    }
+    MergedTask merged = TemplateMerge.merge(task.getSpec(), template);
+    AgentReference agentRef = merged.agentRef();
+    if (agentRef == null) {
+      return fail(task, Reasons.AGENT_NOT_FOUND, "neither the Task nor its TaskTemplate names an Agent");
+    }
+    String agentNs = agentRef.namespace() != null ? agentRef.namespace() : namespace;
+    if (!agentNs.equals(namespace)) {
+      return fail(task, "NamespaceNotAllowed", "Agent " + agentNs + "/" + agentRef.name()
+          + " is in another namespace; cross-namespace Agents are not supported by this controller version yet");
+    }
+    Optional<Agent> agent = view.agent(agentNs, agentRef.name());
+    if (agent.isEmpty() || agent.get().getSpec() == null) {
+      return fail(task, Reasons.AGENT_NOT_FOUND, "Agent " + agentNs + "/" + agentRef.name() + " not found");
+    }
+    AgentJobBuilder.Inputs inputs;
+    try {
+      ContextPlan plan = ContextPlanner.plan(merged, agent.get().getSpec().workspaceDir(),
+          agent.get().getSpec().contexts(), agent.get().getSpec().config(),
+          RuntimeFacts.text(task, agent.get().getSpec().workspaceDir()), name -> view.configMap(namespace, name));
+      KubeOpenCodeConfig config = view.config(namespace).orElse(null);
+      inputs = new AgentJobBuilder.Inputs(task, agentRef.name(), agent.get().getSpec(), merged, plan, images,
+          config != null && config.getSpec() != null ? config.getSpec().systemImage() : null, namespace);
+    } catch (TaskFailure f) {
+      return fail(task, f.reason(), f.getMessage());
+    }
+    ConfigMap configMap = AgentJobBuilder.contextConfigMap(inputs);
+    Job job = AgentJobBuilder.job(inputs);
+    List<Action> actions = new ArrayList<>();
+    if (view.configMap(namespace, configMap.getMetadata().getName()).isEmpty()) {
+      actions.add(new CreateConfigMap(configMap));
+    }
+    actions.add(new CreateJob(job));
+    actions.add(new UpdateStatus(running(task, job.getMetadata().getName(), null)));
+    actions.add(new RecordEvent(false, "Started", "created Job " + job.getMetadata().getName()
+        + " to run the Task with Agent " + agentRef.name()));
+    return actions;
+  }
+
+  /** The API server refused the Job (not a conflict): the Task fails with reason JobCreationError. */
+  public List<Action> jobCreationFailed(Task task, String message) {
+    return fail(task, Reasons.JOB_CREATION_ERROR, "the Job could not be created: " + message);
+  }
+
+  private TaskStatus running(Task task, String jobName, String startedAt) {
+    String now = now();
+    return new TaskStatus(generation(task), TaskPhase.Running, jobName, null, task.getMetadata().getNamespace(),
+        startedAt != null ? startedAt : now, null, null,
+        Conditions.set(conditions(task), Conditions.READY, false, Reasons.RUNNING,
+            "the agent is running in Job " + jobName, generation(task), now),
+        null);
+  }
+
+  private List<Action> complete(Task task, JobOutcome outcome, Optional<Pod> pod) {
+    TaskResults results = TaskResults.collect(task, JobOutcome.collectorMessage(pod));
+    TaskStatus status = finished(task, TaskPhase.Completed, true, results.reason(), results.message(), outcome,
+        pod, results.values());
+    List<Action> actions = new ArrayList<>(List.of(new UpdateStatus(status),
+        new RecordEvent(false, "Completed", results.message())));
+    if (!results.reason().equals(Reasons.SUCCEEDED)) {
+      actions.add(new RecordEvent(true, results.reason(), results.message()));
+    }
+    return actions;
+  }
+
+  private List<Action> finishFailed(Task task, JobOutcome outcome, Optional<Pod> pod) {
+    TaskStatus status = finished(task, TaskPhase.Failed, false, outcome.reason(), outcome.message(), outcome, pod,
+        null);
+    return List.of(new UpdateStatus(status), new RecordEvent(true, outcome.reason(), outcome.message()));
+  }
+
+  private TaskStatus finished(Task task, TaskPhase phase, boolean ready, String reason, String message,
+      JobOutcome outcome, Optional<Pod> pod, OutputValues outputs) {
+    TaskStatus current = task.getStatus();
+    String now = now();
+    return new TaskStatus(generation(task), phase, current.jobName(),
+        pod.map(p -> p.getMetadata().getName()).orElse(current.podName()), current.podNamespace(),
+        current.startTime(), outcome.finishedAt() != null ? outcome.finishedAt() : now, outputs,
+        Conditions.set(conditions(task), Conditions.READY, ready, reason, message, generation(task), now),
+        current.logTail());
+  }
+
+  /** Fails a Task before or after it ran: phase Failed with the reason, and a Warning event. */
+  private List<Action> fail(Task task, String reason, String message) {
+    TaskStatus current = task.getStatus();
+    String now = now();
+    TaskStatus status = new TaskStatus(generation(task), TaskPhase.Failed,
+        current != null ? current.jobName() : null, current != null ? current.podName() : null,
+        current != null ? current.podNamespace() : null, current != null ? current.startTime() : null, now, null,
+        Conditions.set(conditions(task), Conditions.READY, false, reason, message, generation(task), now),
+        current != null ? current.logTail() : null);
+    return List.of(new UpdateStatus(status), new RecordEvent(true, reason, message));
+  }
+
+  private static Optional<Pod> newest(List<Pod> pods) {
+    return pods.stream().max(Comparator.comparing((Pod p) -> nullToEmpty(p.getMetadata().getCreationTimestamp()))
+        .thenComparing(p -> p.getMetadata().getName()));
+  }
+
+  private static List<io.fabric8.kubernetes.api.model.Condition> conditions(Task task) {
+    return task.getStatus() != null ? task.getStatus().conditions() : List.of();
+  }
+
+  private static Long generation(Task task) {
+    return task.getMetadata().getGeneration();
+  }
+
+  private String now() {
+    return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}

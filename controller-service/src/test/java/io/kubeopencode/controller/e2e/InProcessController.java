@@ -1,0 +1,39 @@
+package io.kubeopencode.controller.e2e;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubeopencode.controller.Fixtures;
+import io.kubeopencode.controller.kube.Caches;
+import io.kubeopencode.controller.kube.ControllerMetrics;
+import io.kubeopencode.controller.kube.TaskController;
+import io.kubeopencode.controller.kube.WorkQueue;
+import io.kubeopencode.controller.reconcile.TaskReconciler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The controller's caches and reconcile loop, running in the test JVM against a real API server. */
+final class InProcessController implements AutoCloseable {
+  private final WorkQueue queue = new WorkQueue();
+  private final Caches caches;
+  private final TaskController controller;
+
+  InProcessController(KubernetesClient client, List<String> namespaces) {
+    caches = new Caches(client, namespaces, Duration.ofMinutes(5), queue::add);
+    try {
+      caches.start().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("caches did not sync", e);
+    }
+    controller = new TaskController(client, caches, queue,
+        new TaskReconciler(Fixtures.IMAGES, Clock.systemUTC()), ControllerMetrics.NONE, Clock.systemUTC(), 2);
+    controller.start();
+  }
+
+  @Override
+  public void close() {
+    controller.close();
+    queue.close();
+    caches.close();
+  }
+}

@@ -1,0 +1,68 @@
+package io.kubeopencode.controller.reconcile;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.kubeopencode.api.v1alpha1.Agent;
+import io.kubeopencode.api.v1alpha1.KubeOpenCodeConfig;
+import io.kubeopencode.api.v1alpha1.TaskTemplate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** An in-memory {@link ClusterView} for pure tests. */
+final class FakeCluster implements ClusterView {
+  private final Map<String, HasMetadata> objects = new HashMap<>();
+  private final List<Pod> pods = new ArrayList<>();
+
+  FakeCluster add(HasMetadata object) {
+    if (object instanceof Pod pod) {
+      pods.add(pod);
+    } else {
+      objects.put(key(object.getClass(), object.getMetadata().getNamespace(), object.getMetadata().getName()), object);
+    }
+    return this;
+  }
+
+  private <T> Optional<T> get(Class<T> type, String ns, String name) {
+    return Optional.ofNullable(type.cast(objects.get(key(type, ns, name))));
+  }
+
+  private static String key(Class<?> type, String ns, String name) {
+    return type.getSimpleName() + "/" + ns + "/" + name;
+  }
+
+  @Override
+  public Optional<TaskTemplate> template(String namespace, String name) {
+    return get(TaskTemplate.class, namespace, name);
+  }
+
+  @Override
+  public Optional<Agent> agent(String namespace, String name) {
+    return get(Agent.class, namespace, name);
+  }
+
+  @Override
+  public Optional<KubeOpenCodeConfig> config(String namespace) {
+    return get(KubeOpenCodeConfig.class, namespace, "default");
+  }
+
+  @Override
+  public Optional<Job> job(String namespace, String name) {
+    return get(Job.class, namespace, name);
+  }
+
+  @Override
+  public Optional<ConfigMap> configMap(String namespace, String name) {
+    return get(ConfigMap.class, namespace, name);
+  }
+
+  @Override
+  public List<Pod> podsOfJob(String namespace, String jobName) {
+    return pods.stream().filter(p -> p.getMetadata().getNamespace().equals(namespace)
+        && jobName.equals(p.getMetadata().getLabels().get("job-name"))).toList();
+  }
+}

@@ -1,0 +1,155 @@
+package io.kubeopencode.controller.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.kubeopencode.api.v1alpha1.Agent;
+import io.kubeopencode.api.v1alpha1.AgentPodSpec;
+import io.kubeopencode.api.v1alpha1.AgentReference;
+import io.kubeopencode.api.v1alpha1.AgentSpec;
+import io.kubeopencode.api.v1alpha1.Task;
+import io.kubeopencode.api.v1alpha1.TaskPhase;
+import io.kubeopencode.api.v1alpha1.TaskSpec;
+import io.kubeopencode.controller.Main;
+import io.kubeopencode.testsupport.KubeBinaries;
+import io.kubeopencode.testsupport.KubeCluster;
+import io.kubeopencode.testsupport.PodOutcome;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The controller-service as deployed: Main with configuration, health, metrics and leader election. */
+class ControllerServiceTest {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static KubeCluster cluster;
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = KubeCluster.shared().withJobController().withSimulatedNodes();
+    cluster.installCrds(KubeBinaries.projectRoot().resolve("charts/kubeopencode/crds"));
+    client = cluster.client();
+  }
+
+  private static Config config(String ns, String identity) {
+    return Config.just(ConfigSources.create(Map.of(
+        "server.port", "0",
+        "controller.namespaces", ns,
+        "controller.workers", "2",
+        "leader-election.lease-namespace", ns,
+        "leader-election.identity", identity,
+        "leader-election.lease-duration", "PT3S",
+        "leader-election.renew-deadline", "PT2S",
+        "leader-election.retry-period", "PT0.5S")));
+  }
+
+  @Test
+  void servesHealthAndMetricsAndRunsTasks() throws Exception {
+    String ns = cluster.createNamespace("service");
+    long start = System.nanoTime();
+    try (Main.Running controller = Main.start(config(ns, "only"), client)) {
+      await(() -> status(controller.port(), "/observe/health/ready") == 200, "ready");
+      System.out.printf("controller-service ready %d ms after start%n", (System.nanoTime() - start) / 1_000_000);
+      assertThat(status(controller.port(), "/observe/health/started")).isEqualTo(200);
+      assertThat(status(controller.port(), "/observe/health/live")).isEqualTo(200);
+
+      createAgent(ns);
+      createTask(ns, "one");
+      awaitPhase(ns, "one", TaskPhase.Completed);
+
+      String metrics = get(controller.port(), "/observe/metrics");
+      assertThat(metrics).containsPattern("kubeopencode_jobs_created_total(\\{[^}]*})? 1\\.0")
+          .containsPattern("kubeopencode_reconciles_total\\{[^}]*result=\"success\"[^}]*} [1-9]")
+          .containsPattern("kubeopencode_tasks\\{[^}]*phase=\"Completed\"[^}]*} 1\\.0")
+          .contains("kubeopencode_workqueue_depth")
+          .contains("kubeopencode_reconcile_duration_seconds");
+      Lease lease = client.leases().inNamespace(ns).withName("kubeopencode-controller").get();
+      assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("only");
+    }
+  }
+
+  @Test
+  void twoReplicasOneReconcilesAndTheStandbyTakesOver() throws Exception {
+    String ns = cluster.createNamespace("replicas");
+    Main.Running a = Main.start(config(ns, "replica-a"), client);
+    Main.Running b = Main.start(config(ns, "replica-b"), client);
+    try {
+      await(() -> a.election().isLeader() || b.election().isLeader(), "a leader");
+      Main.Running leader = a.election().isLeader() ? a : b;
+      Main.Running standby = leader == a ? b : a;
+      await(() -> status(standby.port(), "/observe/health/ready") == 200, "standby ready");
+      assertThat(standby.controller().isRunning()).as("a standby runs no workers").isFalse();
+      assertThat(leader.controller().isRunning()).isTrue();
+
+      createAgent(ns);
+      createTask(ns, "first");
+      awaitPhase(ns, "first", TaskPhase.Completed);
+      assertThat(standby.controller().syncCount()).as("the standby reconciles nothing").isZero();
+      assertThat(leader.controller().syncCount()).isPositive();
+
+      leader.close();
+      await(() -> standby.election().isLeader(), "standby takes over");
+      createTask(ns, "second");
+      awaitPhase(ns, "second", TaskPhase.Completed);
+      assertThat(standby.controller().syncCount()).isPositive();
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  private static void createAgent(String ns) {
+    Agent agent = new Agent();
+    agent.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("agent").build());
+    agent.setSpec(new AgentSpec(null, null, "/workspace", null, null, null, null,
+        new AgentPodSpec(null, PodOutcome.succeed().annotations(), null, null, null), "sa", null, null, null));
+    client.resource(agent).create();
+  }
+
+  private static void createTask(String ns, String name) {
+    Task task = new Task();
+    task.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
+    task.setSpec(new TaskSpec("Go.", null, AgentReference.of("agent"), null, null, null));
+    client.resource(task).create();
+  }
+
+  private static void awaitPhase(String ns, String name, TaskPhase phase) {
+    client.resources(Task.class).inNamespace(ns).withName(name).waitUntilCondition(
+        t -> t != null && t.getStatus() != null && t.getStatus().phase() == phase, 60, TimeUnit.SECONDS);
+  }
+
+  private static int status(int port, String path) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private static String get(int port, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+}

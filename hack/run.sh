@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs KubeOpenCode (the controller-service) against the current kubeconfig's cluster. Without a kubeconfig it
+# first starts an embedded local control plane (kube-apiserver, etcd, Job controller, GC and a kwok node whose pods
+# are simulated) and runs against that. Stop with Ctrl-C.
+#
+# Env: KUBECONFIG (as kubectl uses it); anything of docs/controller.md as env vars, e.g. CONTROLLER_NAMESPACES.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+. .mvn/select-jdk.sh
+java="$JAVA_HOME/bin/java"
+
+log() { printf '[run] %s\n' "$*" >&2; }
+
+log "building the controller"
+./mvnw -B -q -DskipTests -pl controller-service -am package
+
+kubeconfig="${KUBECONFIG:-$HOME/.kube/config}"
+local_pid=""
+cleanup() { [[ -n "$local_pid" ]] && kill "$local_pid" 2>/dev/null && wait "$local_pid" 2>/dev/null; true; }
+trap cleanup EXIT INT TERM
+
+if [[ -f "${kubeconfig%%:*}" ]]; then
+  kubectl_bin="$(command -v kubectl || true)"
+  [[ -n "$kubectl_bin" ]] || kubectl_bin="$(bash hack/kube-binaries.sh --print-dir)/kubectl"
+  log "using the cluster of $kubeconfig ($("$kubectl_bin" config current-context 2>/dev/null || echo '?'))"
+  "$kubectl_bin" version --request-timeout=10s >/dev/null \
+    || { log "ERROR: the cluster of $kubeconfig is not reachable"; exit 1; }
+  log "installing the CRDs"
+  "$kubectl_bin" apply --server-side -f charts/kubeopencode/crds/ >/dev/null
+else
+  log "no kubeconfig: starting an embedded local control plane"
+  cp_file="$(mktemp)"
+  ./mvnw -B -q -pl test-support dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
+  export KUBECONFIG="$root/target/local-control-plane.kubeconfig"
+  mkdir -p target && rm -f "$KUBECONFIG"
+  "$java" -Dkubeopencode.root="$root" -cp "test-support/target/classes:$(cat "$cp_file")" \
+    io.kubeopencode.testsupport.LocalControlPlane "$KUBECONFIG" &
+  local_pid=$!
+  for _ in $(seq 1 120); do [[ -s "$KUBECONFIG" ]] && break; sleep 1; done
+  [[ -s "$KUBECONFIG" ]] || { log "ERROR: the local control plane did not start"; exit 1; }
+  log "local control plane ready: export KUBECONFIG=$KUBECONFIG to use kubectl with it"
+fi
+
+log "starting the controller (health: http://localhost:${SERVER_PORT:-8080}/observe/health)"
+"$java" -Djava.util.logging.manager=io.kubeopencode.service.ShutdownSafeLogManager \
+  -jar controller-service/target/kubeopencode-controller.jar &
+controller_pid=$!
+trap 'kill $controller_pid 2>/dev/null; wait $controller_pid 2>/dev/null; cleanup' EXIT INT TERM
+wait "$controller_pid"
