@@ -43,7 +43,12 @@ public final class Main {
     ControllerSettings settings = ControllerSettings.from(config);
     WorkQueue queue = new WorkQueue();
     Caches caches = new Caches(client, settings.namespaces(), settings.resyncPeriod(), queue::add);
-    var synced = caches.start();
+    var synced = caches.start().whenComplete((ok, error) -> {
+      if (error != null) {
+        LOG.log(System.Logger.Level.ERROR, "informers could not start, the service stays unready: " + error.getMessage()
+            + " (are the CRDs installed? kubectl apply --server-side -f charts/kubeopencode/crds/)");
+      }
+    });
     ControllerMeterHolder meters = new ControllerMeterHolder();
     TaskController controller = new TaskController(client, caches, queue,
         new TaskReconciler(settings.images(), Clock.systemUTC()), meters, Clock.systemUTC(), settings.workers());

@@ -170,6 +170,23 @@ class TaskLifecycleTest {
         .orTimeout(60, TimeUnit.SECONDS).join();
   }
 
+  @Test
+  void aJobDeletedUnderARunningTaskFailsIt() {
+    agent(ns, "held-agent-2", PodOutcome.succeed().hold());
+    task(ns, "pulled", "held-agent-2", List.of(), List.of());
+    awaitTask(ns, "pulled", phase(TaskPhase.Running));
+    client.batch().v1().jobs().inNamespace(ns).withName("pulled").waitUntilCondition(j -> j != null, 60,
+        TimeUnit.SECONDS);
+
+    client.batch().v1().jobs().inNamespace(ns).withName("pulled")
+        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+
+    Task failed = awaitTask(ns, "pulled", phase(TaskPhase.Failed));
+    assertThat(failed.getStatus().conditions().getFirst().getReason()).isEqualTo("JobDeleted");
+    assertThat(failed.getStatus().conditions().getFirst().getMessage())
+        .isEqualTo("Job " + ns + "/pulled was deleted while the Task was running");
+  }
+
   /** The Task's events once they include {@code reason} (an event follows its status write). */
   private static List<Event> eventsOf(String task, String reason) {
     Predicate<Event> ofTask = e -> "Task".equals(e.getInvolvedObject().getKind())
