@@ -16,6 +16,8 @@ public final class KubeOpenCode {
 
   /** {@code kubeopencode.io/stop: "true"} stops a Queued or Running Task. */
   public static final String ANNOTATION_STOP = GROUP + "/stop";
+  /** Keeps a stopped agent pod, and so its container statuses (the outputs), until the controller read them. */
+  public static final String FINALIZER_COLLECT_OUTPUTS = GROUP + "/collect-outputs";
   /** Held by a Task whose Job runs in another namespace, so deleting the Task removes the Job. */
   public static final String FINALIZER_TASK_CLEANUP = GROUP + "/task-cleanup";
 

@@ -14,6 +14,9 @@ public final class Reasons {
   public static final String DEADLINE_EXCEEDED = "Timeout";
   public static final String JOB_DELETED = "JobDeleted";
   public static final String OUTPUTS_TOO_LARGE = "OutputsTooLarge";
+  public static final String AGENT_AT_CAPACITY = "AgentAtCapacity";
+  public static final String QUOTA_EXCEEDED = "QuotaExceeded";
+  public static final String USER_STOPPED = "UserStopped";
 
   private Reasons() {}
 }

@@ -8,6 +8,7 @@ import io.kubeopencode.api.KubeOpenCode;
 import io.kubeopencode.api.v1alpha1.Agent;
 import io.kubeopencode.api.v1alpha1.KubeOpenCodeConfig;
 import io.kubeopencode.api.v1alpha1.TaskTemplate;
+import io.kubeopencode.controller.reconcile.AgentWorkload;
 import io.kubeopencode.controller.reconcile.ClusterView;
 import java.util.List;
 import java.util.Optional;
@@ -20,10 +21,12 @@ import java.util.Optional;
 final class CachedClusterView implements ClusterView {
   private final Caches caches;
   private final KubernetesClient client;
+  private final Admissions admissions;
 
-  CachedClusterView(Caches caches, KubernetesClient client) {
+  CachedClusterView(Caches caches, KubernetesClient client, Admissions admissions) {
     this.caches = caches;
     this.client = client;
+    this.admissions = admissions;
   }
 
   @Override
@@ -54,5 +57,12 @@ final class CachedClusterView implements ClusterView {
   @Override
   public List<Pod> podsOfJob(String namespace, String jobName) {
     return caches.pods.byIndex(Caches.PODS_BY_JOB, namespace + "/" + jobName);
+  }
+
+  @Override
+  public AgentWorkload workload(String agentNamespace, String agentName) {
+    String agentKey = agentNamespace + "/" + agentName;
+    long running = caches.runningFor(agentKey) + admissions.notYetVisible(agentKey, caches);
+    return new AgentWorkload((int) running, caches.waitingFor(agentKey).stream().map(Caches::key).toList());
   }
 }

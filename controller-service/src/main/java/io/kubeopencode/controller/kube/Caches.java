@@ -10,8 +10,11 @@ import io.kubeopencode.api.KubeOpenCode;
 import io.kubeopencode.api.v1alpha1.Agent;
 import io.kubeopencode.api.v1alpha1.KubeOpenCodeConfig;
 import io.kubeopencode.api.v1alpha1.Task;
+import io.kubeopencode.api.v1alpha1.TaskPhase;
 import io.kubeopencode.api.v1alpha1.TaskTemplate;
+import io.kubeopencode.controller.reconcile.AgentKeys;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +28,7 @@ import java.util.function.Function;
  */
 public final class Caches implements AutoCloseable {
   static final String PODS_BY_JOB = "byJob";
+  static final String TASKS_BY_AGENT = "byAgent";
 
   final InformerSet<Task> tasks;
   final InformerSet<Agent> agents;
@@ -38,13 +42,15 @@ public final class Caches implements AutoCloseable {
    * @param enqueue receives the key of every Task that may need a reconcile
    */
   public Caches(KubernetesClient client, List<String> namespaces, Duration resync, Consumer<String> enqueue) {
-    tasks = new InformerSet<>(ns -> ns == null ? client.resources(Task.class).inAnyNamespace()
-        : client.resources(Task.class).inNamespace(ns), namespaces, resync, Map.of(), handler(t -> enqueue.accept(
-            key(t))));
-    agents = new InformerSet<>(ns -> ns == null ? client.resources(Agent.class).inAnyNamespace()
-        : client.resources(Agent.class).inNamespace(ns), namespaces, resync, Map.of(), null);
     templates = new InformerSet<>(ns -> ns == null ? client.resources(TaskTemplate.class).inAnyNamespace()
         : client.resources(TaskTemplate.class).inNamespace(ns), namespaces, resync, Map.of(), null);
+    agents = new InformerSet<>(ns -> ns == null ? client.resources(Agent.class).inAnyNamespace()
+        : client.resources(Agent.class).inNamespace(ns), namespaces, resync, Map.of(), null);
+    Function<Task, List<String>> byAgent = task -> AgentKeys.of(task, templates::get).map(List::of)
+        .orElse(List.of());
+    tasks = new InformerSet<>(ns -> ns == null ? client.resources(Task.class).inAnyNamespace()
+        : client.resources(Task.class).inNamespace(ns), namespaces, resync, Map.of(TASKS_BY_AGENT, byAgent),
+        new TaskEvents(enqueue));
     configs = new InformerSet<>(ns -> ns == null ? client.resources(KubeOpenCodeConfig.class).inAnyNamespace()
         : client.resources(KubeOpenCodeConfig.class).inNamespace(ns), namespaces, resync, Map.of(), null);
     jobs = new InformerSet<>(ns -> (ns == null ? client.batch().v1().jobs().inAnyNamespace()
@@ -58,6 +64,83 @@ public final class Caches implements AutoCloseable {
         Map.of(PODS_BY_JOB, byJob), handler(pod -> owner(pod, "Job")
             .flatMap(job -> jobs.get(pod.getMetadata().getNamespace(), job))
             .flatMap(Caches::ownerTask).ifPresent(enqueue)));
+  }
+
+  /** The Agent's Tasks waiting to start, oldest first (creation time, then name). */
+  public List<Task> waitingFor(String agentKey) {
+    return tasks.byIndex(TASKS_BY_AGENT, agentKey).stream().filter(Caches::isWaiting)
+        .sorted(Comparator.comparing((Task t) -> nullToEmpty(t.getMetadata().getCreationTimestamp()))
+            .thenComparing(t -> t.getMetadata().getName()))
+        .toList();
+  }
+
+  /** The Agent's Tasks in phase Running. */
+  public long runningFor(String agentKey) {
+    return tasks.byIndex(TASKS_BY_AGENT, agentKey).stream()
+        .filter(t -> t.getStatus() != null && t.getStatus().phase() == TaskPhase.Running).count();
+  }
+
+  public Optional<String> agentKeyOf(Task task) {
+    return AgentKeys.of(task, templates::get);
+  }
+
+  static boolean isWaiting(Task task) {
+    TaskPhase phase = task.getStatus() != null ? task.getStatus().phase() : null;
+    return task.getMetadata().getDeletionTimestamp() == null
+        && (phase == null || phase == TaskPhase.Pending || phase == TaskPhase.Queued);
+  }
+
+  /**
+   * Queues every changed Task; when one stops holding a slot of its Agent (it finished, was deleted, or never ran),
+   * also the oldest Tasks waiting for that Agent: admission follows the event, never a poll.
+   */
+  private final class TaskEvents implements ResourceEventHandler<Task> {
+    private final Consumer<String> enqueue;
+
+    TaskEvents(Consumer<String> enqueue) {
+      this.enqueue = enqueue;
+    }
+
+    @Override
+    public void onAdd(Task task) {
+      enqueue.accept(key(task));
+    }
+
+    @Override
+    public void onUpdate(Task old, Task task) {
+      enqueue.accept(key(task));
+      if (heldSlot(old) && !heldSlot(task)) {
+        wakeWaiting(task);
+      }
+    }
+
+    @Override
+    public void onDelete(Task task, boolean deletedFinalStateUnknown) {
+      enqueue.accept(key(task));
+      wakeWaiting(task);
+    }
+
+    private void wakeWaiting(Task task) {
+      agentKeyOf(task).ifPresent(agentKey -> {
+        int slots = agentLimit(agentKey);
+        waitingFor(agentKey).stream().limit(Math.max(slots, 1)).map(Caches::key).forEach(enqueue);
+      });
+    }
+
+    private boolean heldSlot(Task task) {
+      return task.getStatus() != null && task.getStatus().phase() == TaskPhase.Running;
+    }
+  }
+
+  private int agentLimit(String agentKey) {
+    int slash = agentKey.indexOf('/');
+    return agents.get(agentKey.substring(0, slash), agentKey.substring(slash + 1))
+        .map(a -> a.getSpec() != null && a.getSpec().maxConcurrentTasks() != null ? a.getSpec().maxConcurrentTasks()
+            : 1).orElse(1);
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
   }
 
   public CompletableFuture<Void> start() {

@@ -95,9 +95,10 @@ public final class TaskController implements AutoCloseable {
       long start = System.nanoTime();
       String result = "success";
       try {
-        if (sync.sync(key)) {
-          result = "requeue";
-          queue.addAfter(key, CONFLICT_RETRY);
+        Optional<Duration> again = sync.sync(key);
+        if (again.isPresent()) {
+          result = again.get().equals(CONFLICT_RETRY) ? "requeue" : "success";
+          queue.addAfter(key, again.get());
         }
         failures.remove(key);
       } catch (RuntimeException e) {

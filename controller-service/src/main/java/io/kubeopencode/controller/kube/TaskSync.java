@@ -11,6 +11,14 @@ import io.kubeopencode.controller.reconcile.Action.CreateConfigMap;
 import io.kubeopencode.controller.reconcile.Action.CreateJob;
 import io.kubeopencode.controller.reconcile.Action.RecordEvent;
 import io.kubeopencode.controller.reconcile.Action.UpdateStatus;
+import io.kubeopencode.controller.reconcile.Action.SuspendJob;
+import io.kubeopencode.controller.reconcile.Action.PodFinalizer;
+import io.kubeopencode.controller.reconcile.Action.RequeueAfter;
+import io.kubeopencode.api.KubeOpenCode;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import io.kubeopencode.controller.reconcile.TaskReconciler;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,30 +45,57 @@ final class TaskSync {
   private final ControllerMetrics metrics;
   private final Clock clock;
   private final Map<String, Instant> jobsExpected = new ConcurrentHashMap<>();
+  private final Admissions admissions = new Admissions();
   private final String instance = UUID.randomUUID().toString().substring(0, 8);
 
   TaskSync(KubernetesClient client, Caches caches, TaskReconciler reconciler, ControllerMetrics metrics,
       Clock clock) {
     this.client = client;
     this.caches = caches;
-    this.view = new CachedClusterView(caches, client);
+    this.view = new CachedClusterView(caches, client, admissions);
     this.reconciler = reconciler;
     this.metrics = metrics;
     this.clock = clock;
   }
 
-  /** @return true when the key needs another pass soon (a write lost a race) */
-  boolean sync(String key) {
+  /**
+   * @return when the key needs another pass: soon after a lost write race, or at a deadline the decision named;
+   *     empty when the next event will do
+   */
+  Optional<Duration> sync(String key) {
     Task task = caches.task(key).orElse(null);
     if (task == null) {
       jobsExpected.remove(key);
-      return false;
+      return Optional.empty();
     }
+    // Admissions of a limited Agent are decided one at a time, so no two workers hand out the same slot.
+    Optional<String> agentKey = caches.agentKeyOf(task).filter(this::limited);
+    ReentrantLock lock = agentKey.map(admissions::lock).orElse(null);
+    if (lock != null) {
+      lock.lock();
+    }
+    try {
+      return syncLocked(key, task, agentKey);
+    } finally {
+      if (lock != null) {
+        lock.unlock();
+      }
+    }
+  }
+
+  private boolean limited(String agentKey) {
+    int slash = agentKey.indexOf('/');
+    return view.agent(agentKey.substring(0, slash), agentKey.substring(slash + 1))
+        .map(TaskReconciler::limited).orElse(false);
+  }
+
+  private Optional<Duration> syncLocked(String key, Task task, Optional<String> agentKey) {
     if (view.job(task.getMetadata().getNamespace(), TaskNames.jobName(task, task.getMetadata().getNamespace()))
         .isPresent()) {
       jobsExpected.remove(key);
     }
     List<Action> actions = reconciler.reconcile(task, view, jobExpected(key));
+    Optional<Duration> requeue = Optional.empty();
     for (Action action : actions) {
       switch (action) {
         case CreateConfigMap a -> createIgnoringConflict(() -> client.resource(a.configMap()).create());
@@ -76,21 +111,48 @@ final class TaskSync {
                     e.getMessage());
                 reconciler.jobCreationFailed(task, e.getStatus() != null ? e.getStatus().getMessage()
                     : e.getMessage()).forEach(failure -> apply(task, failure, key));
-                return false;
+                return Optional.empty();
               }
               throw e;
             }
           }
           jobsExpected.put(key, clock.instant());
+          agentKey.ifPresent(agent -> admissions.admitted(agent, key));
         }
+        case SuspendJob a -> {
+          client.batch().v1().jobs().inNamespace(a.namespace()).withName(a.name())
+              .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":true}}");
+          LOG.log(System.Logger.Level.INFO, "task {0}: suspended Job {1} to stop the agent", key, a.name());
+        }
+        case PodFinalizer a -> setPodFinalizer(a);
+        case RequeueAfter a -> requeue = Optional.of(a.delay());
         default -> {
           if (!apply(task, action, key)) {
-            return true;
+            return Optional.of(TaskController.CONFLICT_RETRY);
           }
         }
       }
     }
-    return false;
+    return requeue;
+  }
+
+  private void setPodFinalizer(PodFinalizer a) {
+    try {
+      client.pods().inNamespace(a.namespace()).withName(a.pod()).edit(pod -> {
+        List<String> finalizers = new java.util.ArrayList<>(pod.getMetadata().getFinalizers() == null ? List.of()
+            : pod.getMetadata().getFinalizers());
+        finalizers.remove(KubeOpenCode.FINALIZER_COLLECT_OUTPUTS);
+        if (a.present()) {
+          finalizers.add(KubeOpenCode.FINALIZER_COLLECT_OUTPUTS);
+        }
+        pod.getMetadata().setFinalizers(finalizers);
+        return pod;
+      });
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
   }
 
   /** Carries out a status update or event; false when the status write lost a race. */

@@ -3,6 +3,7 @@ package io.kubeopencode.controller.reconcile;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.kubeopencode.api.v1alpha1.TaskStatus;
+import java.time.Duration;
 
 /** One API write a reconcile asks for; the kube layer carries them out in order. */
 public sealed interface Action {
@@ -15,4 +16,16 @@ public sealed interface Action {
 
   /** A Kubernetes Event on the Task. */
   record RecordEvent(boolean warning, String reason, String message) implements Action {}
+
+  /** Suspends a Job: the Job controller terminates its pods gracefully (SIGTERM), the Job object stays. */
+  record SuspendJob(String namespace, String name) implements Action {}
+
+  /**
+   * Adds or removes {@code kubeopencode.io/collect-outputs} on a pod, which keeps a stopped pod (and its container
+   * statuses, the outputs among them) until the controller has read it.
+   */
+  record PodFinalizer(String namespace, String pod, boolean present) implements Action {}
+
+  /** Reconcile this Task again after {@code delay} (a deadline), whatever happens meanwhile. */
+  record RequeueAfter(Duration delay) implements Action {}
 }

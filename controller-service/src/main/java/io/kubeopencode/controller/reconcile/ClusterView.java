@@ -24,4 +24,7 @@ public interface ClusterView {
 
   /** Pods of a Job, any order. */
   List<Pod> podsOfJob(String namespace, String jobName);
+
+  /** What the Agent is running and who waits for it (only asked for Agents with a concurrency limit). */
+  AgentWorkload workload(String agentNamespace, String agentName);
 }

@@ -8,6 +8,8 @@ import java.util.List;
 /** Sets a standard condition; the transition time only moves when the status does. */
 final class Conditions {
   static final String READY = "Ready";
+  static final String QUEUED = "Queued";
+  static final String STOPPED = "Stopped";
 
   private Conditions() {}
 

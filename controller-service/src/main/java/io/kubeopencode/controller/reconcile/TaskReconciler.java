@@ -26,12 +26,16 @@ import io.kubeopencode.controller.reconcile.Action.CreateConfigMap;
 import io.kubeopencode.controller.reconcile.Action.CreateJob;
 import io.kubeopencode.controller.reconcile.Action.RecordEvent;
 import io.kubeopencode.controller.reconcile.Action.UpdateStatus;
+import io.kubeopencode.api.KubeOpenCode;
+import io.kubeopencode.controller.job.Durations;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -52,31 +56,43 @@ public final class TaskReconciler {
    *     not a sign that the Job was deleted
    */
   public List<Action> reconcile(Task task, ClusterView view, boolean jobExpected) {
+    String namespace = task.getMetadata().getNamespace();
+    String jobName = TaskNames.jobName(task, namespace);
+    List<Pod> pods = view.podsOfJob(namespace, jobName);
     if (task.getMetadata().getDeletionTimestamp() != null || task.getSpec() == null) {
-      return List.of();
+      return releasePods(pods);
     }
     TaskStatus status = task.getStatus();
     TaskPhase phase = status != null ? status.phase() : null;
     if (phase != null && phase.isFinished()) {
-      return List.of();
+      return releasePods(pods);
     }
-    String namespace = task.getMetadata().getNamespace();
-    String jobName = TaskNames.jobName(task, namespace);
     Optional<Job> job = view.job(namespace, jobName);
     if (phase != TaskPhase.Running) {
-      return job.isPresent() ? List.of(new UpdateStatus(running(task, job.get().getMetadata().getName(),
-          job.get().getMetadata().getCreationTimestamp()))) : start(task, view);
+      if (job.isPresent()) {
+        return List.of(new UpdateStatus(running(task, job.get().getMetadata().getName(),
+            job.get().getMetadata().getCreationTimestamp())));
+      }
+      return stopRequested(task) ? stoppedBeforeStart(task) : start(task, view);
     }
     if (job.isEmpty()) {
       return jobExpected ? List.of() : fail(task, Reasons.JOB_DELETED, "Job " + namespace + "/"
           + status.jobName() + " was deleted while the Task was running");
     }
-    Optional<Pod> pod = newest(view.podsOfJob(namespace, job.get().getMetadata().getName()));
+    Optional<Pod> pod = newest(pods);
     JobOutcome outcome = JobOutcome.of(job.get(), pod);
-    if (!outcome.finished()) {
-      return List.of();
+    if (outcome.finished()) {
+      List<Action> actions = new ArrayList<>(outcome.succeeded() ? complete(task, outcome, pod)
+          : finishFailed(task, outcome, pod));
+      actions.addAll(releasePods(pods));
+      return actions;
     }
-    return outcome.succeeded() ? complete(task, outcome, pod) : finishFailed(task, outcome, pod);
+    if (stopRequested(task) || timedOut(task)) {
+      return stopRunning(task, job.get(), pods);
+    }
+    return timeout(task).map(t -> List.<Action>of(new Action.RequeueAfter(
+        Duration.between(Instant.now(clock), Instant.parse(status.startTime()).plus(t)).plusMillis(100))))
+        .orElse(List.of());
   }
 
   private List<Action> start(Task task, ClusterView view) {
@@ -117,6 +133,11 @@ public final class TaskReconciler {
     } catch (TaskFailure f) {
       return fail(task, f.reason(), f.getMessage());
     }
+    Admission admission = Admission.decide(task.getMetadata().getNamespace() + "/" + task.getMetadata().getName(), agentRef.name(), agent.get().getSpec(),
+        limited(agent.get()) ? view.workload(agentNs, agentRef.name()) : AgentWorkload.IDLE);
+    if (!admission.admitted()) {
+      return queued(task, admission);
+    }
     ConfigMap configMap = AgentJobBuilder.contextConfigMap(inputs);
     Job job = AgentJobBuilder.job(inputs);
     List<Action> actions = new ArrayList<>();
@@ -128,6 +149,114 @@ public final class TaskReconciler {
     actions.add(new RecordEvent(false, "Started", "created Job " + job.getMetadata().getName()
         + " to run the Task with Agent " + agentRef.name()));
     return actions;
+  }
+
+  /** An Agent whose Tasks must be admitted (and so counted and serialized). */
+  public static boolean limited(Agent agent) {
+    Integer max = agent.getSpec() != null ? agent.getSpec().maxConcurrentTasks() : null;
+    return max != null && max > 0;
+  }
+
+  private List<Action> queued(Task task, Admission admission) {
+    String now = now();
+    List<io.fabric8.kubernetes.api.model.Condition> conditions = Conditions.set(conditions(task), Conditions.READY,
+        false, admission.reason(), admission.message(), generation(task), now);
+    conditions = Conditions.set(conditions, Conditions.QUEUED, true, admission.reason(), admission.message(),
+        generation(task), now);
+    TaskStatus status = new TaskStatus(generation(task), TaskPhase.Queued, null, null, null, null, null, null,
+        conditions, null);
+    boolean alreadyQueued = task.getStatus() != null && task.getStatus().phase() == TaskPhase.Queued;
+    return alreadyQueued ? List.of(new UpdateStatus(status))
+        : List.of(new UpdateStatus(status), new RecordEvent(false, "Queued", admission.message()));
+  }
+
+  private List<Action> stoppedBeforeStart(Task task) {
+    String now = now();
+    String message = "stopped by the kubeopencode.io/stop annotation before it started";
+    List<io.fabric8.kubernetes.api.model.Condition> conditions = Conditions.set(conditions(task),
+        Conditions.STOPPED, true, Reasons.USER_STOPPED, message, generation(task), now);
+    conditions = Conditions.set(conditions, Conditions.READY, false, Reasons.USER_STOPPED, message,
+        generation(task), now);
+    return List.of(new UpdateStatus(new TaskStatus(generation(task), TaskPhase.Completed, null, null, null, null,
+        now, null, conditions, null)), new RecordEvent(false, Reasons.USER_STOPPED, message));
+  }
+
+  /**
+   * Stops a running Task (user stop or timeout): keep its pods until their statuses are read, then suspend the Job
+   * so the agent gets SIGTERM and the output collector reports what was written so far. The Task finishes when the
+   * pods have terminated.
+   */
+  private List<Action> stopRunning(Task task, Job job, List<Pod> pods) {
+    List<Action> actions = new ArrayList<>();
+    for (Pod pod : pods) {
+      if (!hasFinalizer(pod) && pod.getMetadata().getDeletionTimestamp() == null) {
+        actions.add(new Action.PodFinalizer(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), true));
+      }
+    }
+    if (!Boolean.TRUE.equals(job.getSpec().getSuspend())) {
+      actions.add(new Action.SuspendJob(job.getMetadata().getNamespace(), job.getMetadata().getName()));
+      return actions;
+    }
+    if (pods.stream().anyMatch(TaskReconciler::stillRunning)) {
+      return actions;
+    }
+    Optional<Pod> pod = newest(pods);
+    boolean timedOut = !stopRequested(task);
+    String now = now();
+    List<io.fabric8.kubernetes.api.model.Condition> conditions = conditions(task);
+    TaskStatus status;
+    if (timedOut) {
+      String message = "the Task ran longer than its timeout (" + task.getSpec().timeout() + ") and was stopped";
+      status = finished(task, TaskPhase.Failed, false, Reasons.DEADLINE_EXCEEDED, message,
+          new JobOutcome(true, false, Reasons.DEADLINE_EXCEEDED, message, now), pod, null);
+      actions.add(new UpdateStatus(status));
+      actions.add(new RecordEvent(true, Reasons.DEADLINE_EXCEEDED, message));
+    } else {
+      TaskResults results = TaskResults.collect(task, JobOutcome.collectorMessage(pod));
+      String message = "stopped by the kubeopencode.io/stop annotation";
+      status = finished(task, TaskPhase.Completed, false, Reasons.USER_STOPPED, message,
+          new JobOutcome(true, true, Reasons.USER_STOPPED, message, now), pod, results.values());
+      status = new TaskStatus(status.observedGeneration(), status.phase(), status.jobName(), status.podName(),
+          status.podNamespace(), status.startTime(), status.completionTime(), status.outputs(),
+          Conditions.set(status.conditions(), Conditions.STOPPED, true, Reasons.USER_STOPPED, message,
+              generation(task), now), status.logTail());
+      actions.add(new UpdateStatus(status));
+      actions.add(new RecordEvent(false, Reasons.USER_STOPPED, message));
+    }
+    actions.addAll(releasePods(pods));
+    return actions;
+  }
+
+  /** Our finalizer comes off every pod once the Task no longer needs their statuses. */
+  private static List<Action> releasePods(List<Pod> pods) {
+    return pods.stream().filter(TaskReconciler::hasFinalizer)
+        .<Action>map(p -> new Action.PodFinalizer(p.getMetadata().getNamespace(), p.getMetadata().getName(), false))
+        .toList();
+  }
+
+  private static boolean hasFinalizer(Pod pod) {
+    return pod.getMetadata().getFinalizers() != null
+        && pod.getMetadata().getFinalizers().contains(KubeOpenCode.FINALIZER_COLLECT_OUTPUTS);
+  }
+
+  /** A pod whose containers may still write: not yet Succeeded or Failed. */
+  private static boolean stillRunning(Pod pod) {
+    String phase = pod.getStatus() != null ? pod.getStatus().getPhase() : null;
+    return !"Succeeded".equals(phase) && !"Failed".equals(phase);
+  }
+
+  private static boolean stopRequested(Task task) {
+    Map<String, String> annotations = task.getMetadata().getAnnotations();
+    return annotations != null && "true".equals(annotations.get(KubeOpenCode.ANNOTATION_STOP));
+  }
+
+  private static Optional<Duration> timeout(Task task) {
+    return Optional.ofNullable(task.getSpec().timeout()).map(Durations::parse);
+  }
+
+  private boolean timedOut(Task task) {
+    return timeout(task).map(t -> task.getStatus().startTime() != null
+        && !Instant.now(clock).isBefore(Instant.parse(task.getStatus().startTime()).plus(t))).orElse(false);
   }
 
   /** The API server refused the Job (not a conflict): the Task fails with reason JobCreationError. */

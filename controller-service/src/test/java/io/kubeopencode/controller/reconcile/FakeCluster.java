@@ -17,6 +17,12 @@ import java.util.Optional;
 final class FakeCluster implements ClusterView {
   private final Map<String, HasMetadata> objects = new HashMap<>();
   private final List<Pod> pods = new ArrayList<>();
+  private final Map<String, AgentWorkload> workloads = new HashMap<>();
+
+  FakeCluster workload(String agentKey, AgentWorkload workload) {
+    workloads.put(agentKey, workload);
+    return this;
+  }
 
   FakeCluster add(HasMetadata object) {
     if (object instanceof Pod pod) {
@@ -58,6 +64,11 @@ final class FakeCluster implements ClusterView {
   @Override
   public Optional<ConfigMap> configMap(String namespace, String name) {
     return get(ConfigMap.class, namespace, name);
+  }
+
+  @Override
+  public AgentWorkload workload(String agentNamespace, String agentName) {
+    return workloads.getOrDefault(agentNamespace + "/" + agentName, AgentWorkload.IDLE);
   }
 
   @Override

@@ -1,0 +1,203 @@
+package io.kubeopencode.controller.reconcile;
+
+import static io.kubeopencode.controller.Fixtures.IMAGES;
+import static io.kubeopencode.controller.Fixtures.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.kubeopencode.api.v1alpha1.AgentReference;
+import io.kubeopencode.api.v1alpha1.AgentSpec;
+import io.kubeopencode.api.v1alpha1.OutputParameter;
+import io.kubeopencode.api.v1alpha1.Outputs;
+import io.kubeopencode.api.v1alpha1.Task;
+import io.kubeopencode.api.v1alpha1.TaskPhase;
+import io.kubeopencode.api.v1alpha1.TaskSpec;
+import io.kubeopencode.api.v1alpha1.TaskStatus;
+import io.kubeopencode.controller.Fixtures;
+import io.kubeopencode.controller.reconcile.Action.CreateJob;
+import io.kubeopencode.controller.reconcile.Action.PodFinalizer;
+import io.kubeopencode.controller.reconcile.Action.RecordEvent;
+import io.kubeopencode.controller.reconcile.Action.RequeueAfter;
+import io.kubeopencode.controller.reconcile.Action.SuspendJob;
+import io.kubeopencode.controller.reconcile.Action.UpdateStatus;
+import io.kubeopencode.outputs.OutputsCodec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Concurrency limits (oldest first), the stop annotation and timeouts, decided purely. */
+class AdmissionStopTimeoutTest {
+  private static final String NOW = "2026-11-21T10:00:05Z";
+  private final TaskReconciler reconciler =
+      new TaskReconciler(IMAGES, Clock.fixed(Instant.parse(NOW), ZoneOffset.UTC));
+
+  private static AgentSpec limitedAgent(int max) {
+    return new AgentSpec(null, null, Fixtures.WS, null, null, null, null, null, "sa", null, max, null);
+  }
+
+  private static Task task(String name, String timeout, boolean stop, List<OutputParameter> outputs) {
+    Task task = Fixtures.task(name, new TaskSpec("x", null, AgentReference.of("agent"), null,
+        outputs.isEmpty() ? null : new Outputs(outputs), timeout));
+    if (stop) {
+      task.getMetadata().setAnnotations(Map.of("kubeopencode.io/stop", "true"));
+    }
+    return task;
+  }
+
+  private static Task running(Task task, String startTime) {
+    task.setStatus(new TaskStatus(1L, TaskPhase.Running, task.getMetadata().getName(), null, NS, startTime, null,
+        null, null, null));
+    return task;
+  }
+
+  private static TaskStatus status(List<Action> actions) {
+    return actions.stream().filter(UpdateStatus.class::isInstance).map(a -> ((UpdateStatus) a).status())
+        .findFirst().orElseThrow();
+  }
+
+  @Test
+  void atCapacityTheTaskIsQueuedAndSaysWhyOnce() {
+    FakeCluster cluster = new FakeCluster().add(Fixtures.agent("agent", limitedAgent(2)))
+        .workload(NS + "/agent", new AgentWorkload(2, List.of(NS + "/t1")));
+
+    List<Action> actions = reconciler.reconcile(task("t1", null, false, List.of()), cluster, false);
+
+    assertThat(actions).noneMatch(CreateJob.class::isInstance);
+    TaskStatus status = status(actions);
+    assertThat(status.phase()).isEqualTo(TaskPhase.Queued);
+    assertThat(status.conditions()).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("Queued");
+      assertThat(c.getStatus()).isEqualTo("True");
+      assertThat(c.getReason()).isEqualTo("AgentAtCapacity");
+      assertThat(c.getMessage())
+          .isEqualTo("Agent agent is at capacity (at most 2 running Tasks); waiting for a free slot, oldest first");
+    });
+    assertThat(actions).filteredOn(RecordEvent.class::isInstance).hasSize(1);
+
+    Task queued = task("t1", null, false, List.of());
+    queued.setStatus(status);
+    assertThat(reconciler.reconcile(queued, cluster, false)).singleElement().isInstanceOf(UpdateStatus.class)
+        .satisfies(a -> assertThat(((UpdateStatus) a).status()).isEqualTo(status));
+  }
+
+  @Test
+  void slotsGoToTheOldestWaitingTasks() {
+    FakeCluster cluster = new FakeCluster().add(Fixtures.agent("agent", limitedAgent(3)))
+        .workload(NS + "/agent", new AgentWorkload(1, List.of(NS + "/old", NS + "/mid", NS + "/new")));
+
+    assertThat(reconciler.reconcile(task("old", null, false, List.of()), cluster, false))
+        .anyMatch(CreateJob.class::isInstance);
+    assertThat(reconciler.reconcile(task("mid", null, false, List.of()), cluster, false))
+        .anyMatch(CreateJob.class::isInstance);
+    assertThat(status(reconciler.reconcile(task("new", null, false, List.of()), cluster, false)).phase())
+        .isEqualTo(TaskPhase.Queued);
+  }
+
+  @Test
+  void unlimitedAgentsAdmitEverything() {
+    FakeCluster cluster = new FakeCluster().add(Fixtures.agent("agent", limitedAgent(0)))
+        .workload(NS + "/agent", new AgentWorkload(50, List.of()));
+
+    assertThat(reconciler.reconcile(task("t", null, false, List.of()), cluster, false))
+        .anyMatch(CreateJob.class::isInstance);
+  }
+
+  @Test
+  void stoppingAWaitingTaskCompletesItWithoutAJob() {
+    FakeCluster cluster = new FakeCluster().add(Fixtures.agent("agent", limitedAgent(1)));
+
+    List<Action> actions = reconciler.reconcile(task("t", null, true, List.of()), cluster, false);
+
+    assertThat(actions).noneMatch(CreateJob.class::isInstance);
+    TaskStatus status = status(actions);
+    assertThat(status.phase()).isEqualTo(TaskPhase.Completed);
+    assertThat(status.completionTime()).isEqualTo(NOW);
+    assertThat(status.conditions()).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("Stopped");
+      assertThat(c.getStatus()).isEqualTo("True");
+      assertThat(c.getReason()).isEqualTo("UserStopped");
+    });
+  }
+
+  @Test
+  void stoppingARunningTaskKeepsItsPodSuspendsTheJobThenCollectsOutputs() {
+    List<OutputParameter> outputs = List.of(new OutputParameter("summary", ".outputs/summary", null));
+    Task task = running(task("t", null, true, outputs), "2026-11-21T10:00:00Z");
+    Pod runningPod = pod("t-abcde", "Running", List.of(), null);
+    FakeCluster cluster = new FakeCluster().add(job("t", false)).add(runningPod);
+
+    List<Action> first = reconciler.reconcile(task, cluster, false);
+    assertThat(first).containsExactly(new PodFinalizer(NS, "t-abcde", true), new SuspendJob(NS, "t"));
+
+    Pod terminated = pod("t-abcde", "Failed", List.of("kubeopencode.io/collect-outputs"),
+        OutputsCodec.encode(Map.of("summary", "half done")));
+    FakeCluster after = new FakeCluster().add(job("t", true)).add(terminated);
+    List<Action> second = reconciler.reconcile(task, after, false);
+
+    TaskStatus status = status(second);
+    assertThat(status.phase()).isEqualTo(TaskPhase.Completed);
+    assertThat(status.outputs().parameters()).containsExactly(Map.entry("summary", "half done"));
+    assertThat(status.conditions()).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("Stopped");
+      assertThat(c.getReason()).isEqualTo("UserStopped");
+    });
+    assertThat(second).contains(new PodFinalizer(NS, "t-abcde", false));
+  }
+
+  @Test
+  void aTaskPastItsTimeoutIsStoppedAndFails() {
+    Task task = running(task("t", "1m", false, List.of()), "2026-11-21T09:58:00Z");
+    assertThat(reconciler.reconcile(task, new FakeCluster().add(job("t", false)), false))
+        .contains(new SuspendJob(NS, "t"));
+
+    List<Action> done = reconciler.reconcile(task, new FakeCluster().add(job("t", true))
+        .add(pod("t-x", "Failed", List.of(), null)), false);
+    TaskStatus status = status(done);
+    assertThat(status.phase()).isEqualTo(TaskPhase.Failed);
+    assertThat(status.conditions().getFirst().getReason()).isEqualTo("Timeout");
+    assertThat(status.conditions().getFirst().getMessage())
+        .isEqualTo("the Task ran longer than its timeout (1m) and was stopped");
+  }
+
+  @Test
+  void aRunningTaskWithATimeoutIsLookedAtAgainWhenItExpires() {
+    Task task = running(task("t", "30m", false, List.of()), "2026-11-21T10:00:00Z");
+
+    assertThat(reconciler.reconcile(task, new FakeCluster().add(job("t", false)), false))
+        .containsExactly(new RequeueAfter(Duration.ofMinutes(30).minusSeconds(5).plusMillis(100)));
+  }
+
+  @Test
+  void aFinishedTaskReleasesItsPods() {
+    Task task = running(task("t", null, false, List.of()), "2026-11-21T10:00:00Z");
+    task.setStatus(new TaskStatus(1L, TaskPhase.Completed, "t", null, NS, null, NOW, null, null, null));
+
+    assertThat(reconciler.reconcile(task, new FakeCluster()
+        .add(pod("t-x", "Failed", List.of("kubeopencode.io/collect-outputs"), null)), false))
+        .containsExactly(new PodFinalizer(NS, "t-x", false));
+  }
+
+  private static Job job(String name, boolean suspended) {
+    return new JobBuilder().withNewMetadata().withNamespace(NS).withName(name).endMetadata()
+        .withNewSpec().withSuspend(suspended).endSpec().build();
+  }
+
+  private static Pod pod(String name, String phase, List<String> finalizers, String collectorMessage) {
+    PodBuilder pod = new PodBuilder().withNewMetadata().withNamespace(NS).withName(name).addToLabels("job-name", "t")
+        .withFinalizers(finalizers).withCreationTimestamp("2026-11-21T10:00:01Z").endMetadata()
+        .withNewStatus().withPhase(phase).endStatus();
+    if (collectorMessage != null) {
+      pod.editStatus().addNewInitContainerStatus().withName("output-collector").withNewState().withNewTerminated()
+          .withExitCode(0).withMessage(collectorMessage).endTerminated().endState().endInitContainerStatus()
+          .endStatus();
+    }
+    return pod.build();
+  }
+}
