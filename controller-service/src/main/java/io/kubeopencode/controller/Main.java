@@ -42,7 +42,9 @@ public final class Main {
     long started = System.nanoTime();
     ControllerSettings settings = ControllerSettings.from(config);
     WorkQueue queue = new WorkQueue();
-    Caches caches = new Caches(client, settings.namespaces(), settings.resyncPeriod(), queue::add);
+    WorkQueue agentQueue = new WorkQueue();
+    Caches caches = new Caches(client, settings.namespaces(), settings.resyncPeriod(), queue::add,
+        agent -> agentQueue.addAfter(agent, TaskController.AGENT_DEBOUNCE));
     var synced = caches.start().whenComplete((ok, error) -> {
       if (error != null) {
         LOG.log(System.Logger.Level.ERROR, "informers could not start, the service stays unready: " + error.getMessage()
@@ -50,7 +52,7 @@ public final class Main {
       }
     });
     ControllerMeterHolder meters = new ControllerMeterHolder();
-    TaskController controller = new TaskController(client, caches, queue,
+    TaskController controller = new TaskController(client, caches, queue, agentQueue,
         new TaskReconciler(settings.images(), Clock.systemUTC()), meters, Clock.systemUTC(), settings.workers());
     LeaderElection election = new LeaderElection(client, ServiceConfig.leaderElection(config,
         "kubeopencode-controller"), new LeadershipListener() {
@@ -78,7 +80,10 @@ public final class Main {
         .register("web server", server::close)
         .register("metrics", controllerMeters::close)
         .register("informers", caches::close)
-        .register("work queue", queue::close)
+        .register("work queues", () -> {
+          queue.close();
+          agentQueue.close();
+        })
         .register("leader election", election::close)
         .register("reconcile workers", controller::close)
         .installShutdownHook();

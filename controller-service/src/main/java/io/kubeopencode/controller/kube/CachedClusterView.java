@@ -22,11 +22,13 @@ final class CachedClusterView implements ClusterView {
   private final Caches caches;
   private final KubernetesClient client;
   private final Admissions admissions;
+  private final AgentStatusWriter agentStatus;
 
-  CachedClusterView(Caches caches, KubernetesClient client, Admissions admissions) {
+  CachedClusterView(Caches caches, KubernetesClient client, Admissions admissions, AgentStatusWriter agentStatus) {
     this.caches = caches;
     this.client = client;
     this.admissions = admissions;
+    this.agentStatus = agentStatus;
   }
 
   @Override
@@ -36,7 +38,7 @@ final class CachedClusterView implements ClusterView {
 
   @Override
   public Optional<Agent> agent(String namespace, String name) {
-    return caches.agents.get(namespace, name);
+    return agentStatus.latest(namespace, name);
   }
 
   @Override
@@ -63,6 +65,9 @@ final class CachedClusterView implements ClusterView {
   public AgentWorkload workload(String agentNamespace, String agentName) {
     String agentKey = agentNamespace + "/" + agentName;
     long running = caches.runningFor(agentKey) + admissions.notYetVisible(agentKey, caches);
-    return new AgentWorkload((int) running, caches.waitingFor(agentKey).stream().map(Caches::key).toList());
+    List<io.kubeopencode.api.v1alpha1.TaskStartRecord> starts = agentStatus.latest(agentNamespace, agentName)
+        .map(a -> a.getStatus() != null ? a.getStatus().taskStartHistory() : List.<io.kubeopencode.api.v1alpha1
+            .TaskStartRecord>of()).orElse(List.of());
+    return new AgentWorkload((int) running, caches.waitingFor(agentKey).stream().map(Caches::key).toList(), starts);
   }
 }

@@ -40,17 +40,20 @@ public final class Caches implements AutoCloseable {
   /**
    * @param namespaces namespaces to watch; empty means all
    * @param enqueue receives the key of every Task that may need a reconcile
+   * @param agentChanged receives the key ({@code namespace/name}) of every Agent whose Tasks changed
    */
-  public Caches(KubernetesClient client, List<String> namespaces, Duration resync, Consumer<String> enqueue) {
+  public Caches(KubernetesClient client, List<String> namespaces, Duration resync, Consumer<String> enqueue,
+      Consumer<String> agentChanged) {
     templates = new InformerSet<>(ns -> ns == null ? client.resources(TaskTemplate.class).inAnyNamespace()
         : client.resources(TaskTemplate.class).inNamespace(ns), namespaces, resync, Map.of(), null);
     agents = new InformerSet<>(ns -> ns == null ? client.resources(Agent.class).inAnyNamespace()
-        : client.resources(Agent.class).inNamespace(ns), namespaces, resync, Map.of(), null);
+        : client.resources(Agent.class).inNamespace(ns), namespaces, resync, Map.of(),
+        handler(agent -> agentChanged.accept(key(agent))));
     Function<Task, List<String>> byAgent = task -> AgentKeys.of(task, templates::get).map(List::of)
         .orElse(List.of());
     tasks = new InformerSet<>(ns -> ns == null ? client.resources(Task.class).inAnyNamespace()
         : client.resources(Task.class).inNamespace(ns), namespaces, resync, Map.of(TASKS_BY_AGENT, byAgent),
-        new TaskEvents(enqueue));
+        new TaskEvents(enqueue, agentChanged));
     configs = new InformerSet<>(ns -> ns == null ? client.resources(KubeOpenCodeConfig.class).inAnyNamespace()
         : client.resources(KubeOpenCodeConfig.class).inNamespace(ns), namespaces, resync, Map.of(), null);
     jobs = new InformerSet<>(ns -> (ns == null ? client.batch().v1().jobs().inAnyNamespace()
@@ -96,14 +99,17 @@ public final class Caches implements AutoCloseable {
    */
   private final class TaskEvents implements ResourceEventHandler<Task> {
     private final Consumer<String> enqueue;
+    private final Consumer<String> agentChanged;
 
-    TaskEvents(Consumer<String> enqueue) {
+    TaskEvents(Consumer<String> enqueue, Consumer<String> agentChanged) {
       this.enqueue = enqueue;
+      this.agentChanged = agentChanged;
     }
 
     @Override
     public void onAdd(Task task) {
       enqueue.accept(key(task));
+      agentKeyOf(task).ifPresent(agentChanged);
     }
 
     @Override
@@ -112,12 +118,20 @@ public final class Caches implements AutoCloseable {
       if (heldSlot(old) && !heldSlot(task)) {
         wakeWaiting(task);
       }
+      if (phaseOf(old) != phaseOf(task)) {
+        agentKeyOf(task).ifPresent(agentChanged);
+      }
     }
 
     @Override
     public void onDelete(Task task, boolean deletedFinalStateUnknown) {
       enqueue.accept(key(task));
       wakeWaiting(task);
+      agentKeyOf(task).ifPresent(agentChanged);
+    }
+
+    private TaskPhase phaseOf(Task task) {
+      return task.getStatus() != null ? task.getStatus().phase() : null;
     }
 
     private void wakeWaiting(Task task) {

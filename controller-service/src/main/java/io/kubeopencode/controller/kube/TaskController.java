@@ -18,9 +18,13 @@ public final class TaskController implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(TaskController.class.getName());
   static final Duration CONFLICT_RETRY = Duration.ofMillis(100);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+  static final Duration AGENT_RETRY = Duration.ofMillis(200);
+  /** Agent status follows its Tasks after this pause, so a burst of Task changes costs one write. */
+  public static final Duration AGENT_DEBOUNCE = Duration.ofSeconds(1);
 
   private final Caches caches;
   private final WorkQueue queue;
+  private final WorkQueue agentQueue;
   private final TaskSync sync;
   private final ControllerMetrics metrics;
   private final int workers;
@@ -29,10 +33,12 @@ public final class TaskController implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean running;
 
-  public TaskController(KubernetesClient client, Caches caches, WorkQueue queue, TaskReconciler reconciler,
-      ControllerMetrics metrics, Clock clock, int workers) {
+  /** @param agentQueue Agents whose status (counts, ledger) may need a write; fed with a short debounce */
+  public TaskController(KubernetesClient client, Caches caches, WorkQueue queue, WorkQueue agentQueue,
+      TaskReconciler reconciler, ControllerMetrics metrics, Clock clock, int workers) {
     this.caches = caches;
     this.queue = queue;
+    this.agentQueue = agentQueue;
     this.sync = new TaskSync(client, caches, reconciler, metrics, clock);
     this.metrics = metrics;
     this.workers = workers;
@@ -49,6 +55,7 @@ public final class TaskController implements AutoCloseable {
       Thread thread = Thread.ofPlatform().name("reconcile-" + i).daemon(true).start(this::work);
       threads.add(thread);
     }
+    threads.add(Thread.ofPlatform().name("agent-status").daemon(true).start(this::workAgents));
     LOG.log(System.Logger.Level.INFO, "reconcile workers started ({0})", workers);
   }
 
@@ -111,6 +118,31 @@ public final class TaskController implements AutoCloseable {
       } finally {
         queue.done(key);
         metrics.reconciled(result, Duration.ofNanos(System.nanoTime() - start));
+      }
+    }
+  }
+
+  /** Keeps Agents' running/queued counts current: one writer, a few writes per Agent however busy it is. */
+  private void workAgents() {
+    while (running) {
+      Optional<String> taken;
+      try {
+        taken = agentQueue.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (taken.isEmpty()) {
+        return;
+      }
+      try {
+        if (!sync.syncAgent(taken.get())) {
+          agentQueue.addAfter(taken.get(), AGENT_RETRY);
+        }
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "agent {0}: status update failed: {1}", taken.get(), e.getMessage());
+        agentQueue.addAfter(taken.get(), MAX_BACKOFF);
+      } finally {
+        agentQueue.done(taken.get());
       }
     }
   }

@@ -14,6 +14,7 @@ import io.kubeopencode.controller.reconcile.Action.UpdateStatus;
 import io.kubeopencode.controller.reconcile.Action.SuspendJob;
 import io.kubeopencode.controller.reconcile.Action.PodFinalizer;
 import io.kubeopencode.controller.reconcile.Action.RequeueAfter;
+import io.kubeopencode.controller.reconcile.Action.RecordStart;
 import io.kubeopencode.api.KubeOpenCode;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -46,13 +47,15 @@ final class TaskSync {
   private final Clock clock;
   private final Map<String, Instant> jobsExpected = new ConcurrentHashMap<>();
   private final Admissions admissions = new Admissions();
+  private final AgentStatusWriter agentStatus;
   private final String instance = UUID.randomUUID().toString().substring(0, 8);
 
   TaskSync(KubernetesClient client, Caches caches, TaskReconciler reconciler, ControllerMetrics metrics,
       Clock clock) {
     this.client = client;
     this.caches = caches;
-    this.view = new CachedClusterView(caches, client, admissions);
+    this.agentStatus = new AgentStatusWriter(client, caches, clock);
+    this.view = new CachedClusterView(caches, client, admissions, agentStatus);
     this.reconciler = reconciler;
     this.metrics = metrics;
     this.clock = clock;
@@ -96,8 +99,15 @@ final class TaskSync {
     }
     List<Action> actions = reconciler.reconcile(task, view, jobExpected(key));
     Optional<Duration> requeue = Optional.empty();
+    RecordStart recordedStart = null;
     for (Action action : actions) {
       switch (action) {
+        case RecordStart a -> {
+          if (!agentStatus.recordStart(a.agentNamespace(), a.agentName(), a.start())) {
+            return Optional.of(TaskController.CONFLICT_RETRY);
+          }
+          recordedStart = a;
+        }
         case CreateConfigMap a -> createIgnoringConflict(() -> client.resource(a.configMap()).create());
         case CreateJob a -> {
           try {
@@ -109,6 +119,9 @@ final class TaskSync {
               if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 429) {
                 LOG.log(System.Logger.Level.WARNING, "task {0}: Job refused by the API server: {1}", key,
                     e.getMessage());
+                if (recordedStart != null) {
+                  rollBack(recordedStart);
+                }
                 reconciler.jobCreationFailed(task, e.getStatus() != null ? e.getStatus().getMessage()
                     : e.getMessage()).forEach(failure -> apply(task, failure, key));
                 return Optional.empty();
@@ -134,6 +147,29 @@ final class TaskSync {
       }
     }
     return requeue;
+  }
+
+  /** A start whose Job was refused does not count against the quota. */
+  private void rollBack(RecordStart start) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      if (agentStatus.removeStart(start.agentNamespace(), start.agentName(), start.start())) {
+        return;
+      }
+    }
+    LOG.log(System.Logger.Level.WARNING, "could not take the start of {0}/{1} out of Agent {2}''s ledger",
+        start.start().taskNamespace(), start.start().taskName(), start.agentName());
+  }
+
+  /** Keeps an Agent's running/queued counts current; false when it must be tried again. */
+  boolean syncAgent(String agentKey) {
+    int slash = agentKey.indexOf('/');
+    ReentrantLock lock = admissions.lock(agentKey);
+    lock.lock();
+    try {
+      return agentStatus.refreshCounts(agentKey.substring(0, slash), agentKey.substring(slash + 1));
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void setPodFinalizer(PodFinalizer a) {

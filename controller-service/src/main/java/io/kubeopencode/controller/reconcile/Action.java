@@ -2,6 +2,7 @@ package io.kubeopencode.controller.reconcile;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.kubeopencode.api.v1alpha1.TaskStartRecord;
 import io.kubeopencode.api.v1alpha1.TaskStatus;
 import java.time.Duration;
 
@@ -25,6 +26,12 @@ public sealed interface Action {
    * statuses, the outputs among them) until the controller has read it.
    */
   record PodFinalizer(String namespace, String pod, boolean present) implements Action {}
+
+  /**
+   * Adds a start to the Agent's quota ledger ({@code status.taskStartHistory}) before its Job is created; the kube
+   * layer removes it again if the Job is refused.
+   */
+  record RecordStart(String agentNamespace, String agentName, TaskStartRecord start) implements Action {}
 
   /** Reconcile this Task again after {@code delay} (a deadline), whatever happens meanwhile. */
   record RequeueAfter(Duration delay) implements Action {}

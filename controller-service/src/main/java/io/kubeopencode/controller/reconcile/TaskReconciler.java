@@ -9,6 +9,7 @@ import io.kubeopencode.api.v1alpha1.KubeOpenCodeConfig;
 import io.kubeopencode.api.v1alpha1.OutputValues;
 import io.kubeopencode.api.v1alpha1.Task;
 import io.kubeopencode.api.v1alpha1.TaskPhase;
+import io.kubeopencode.api.v1alpha1.TaskStartRecord;
 import io.kubeopencode.api.v1alpha1.TaskStatus;
 import io.kubeopencode.api.v1alpha1.TaskTemplate;
 import io.kubeopencode.api.v1alpha1.TaskTemplateReference;
@@ -133,14 +134,19 @@ public final class TaskReconciler {
     } catch (TaskFailure f) {
       return fail(task, f.reason(), f.getMessage());
     }
-    Admission admission = Admission.decide(task.getMetadata().getNamespace() + "/" + task.getMetadata().getName(), agentRef.name(), agent.get().getSpec(),
-        limited(agent.get()) ? view.workload(agentNs, agentRef.name()) : AgentWorkload.IDLE);
+    Admission admission = Admission.decide(namespace + "/" + task.getMetadata().getName(), agentRef.name(),
+        agent.get().getSpec(), limited(agent.get()) ? view.workload(agentNs, agentRef.name()) : AgentWorkload.IDLE,
+        Instant.now(clock));
     if (!admission.admitted()) {
       return queued(task, admission);
     }
     ConfigMap configMap = AgentJobBuilder.contextConfigMap(inputs);
     Job job = AgentJobBuilder.job(inputs);
     List<Action> actions = new ArrayList<>();
+    if (agent.get().getSpec().quota() != null) {
+      actions.add(new Action.RecordStart(agentNs, agentRef.name(), new TaskStartRecord(task.getMetadata().getName(),
+          namespace, now())));
+    }
     if (view.configMap(namespace, configMap.getMetadata().getName()).isEmpty()) {
       actions.add(new CreateConfigMap(configMap));
     }
@@ -153,8 +159,11 @@ public final class TaskReconciler {
 
   /** An Agent whose Tasks must be admitted (and so counted and serialized). */
   public static boolean limited(Agent agent) {
-    Integer max = agent.getSpec() != null ? agent.getSpec().maxConcurrentTasks() : null;
-    return max != null && max > 0;
+    if (agent.getSpec() == null) {
+      return false;
+    }
+    Integer max = agent.getSpec().maxConcurrentTasks();
+    return (max != null && max > 0) || agent.getSpec().quota() != null;
   }
 
   private List<Action> queued(Task task, Admission admission) {
@@ -166,8 +175,15 @@ public final class TaskReconciler {
     TaskStatus status = new TaskStatus(generation(task), TaskPhase.Queued, null, null, null, null, null, null,
         conditions, null);
     boolean alreadyQueued = task.getStatus() != null && task.getStatus().phase() == TaskPhase.Queued;
-    return alreadyQueued ? List.of(new UpdateStatus(status))
-        : List.of(new UpdateStatus(status), new RecordEvent(false, "Queued", admission.message()));
+    List<Action> actions = new ArrayList<>(List.of(new UpdateStatus(status)));
+    if (!alreadyQueued) {
+      actions.add(new RecordEvent(false, "Queued", admission.message()));
+    }
+    if (admission.retryAt() != null) {
+      // Re-checked exactly when the oldest start that blocks it leaves the window.
+      actions.add(new Action.RequeueAfter(Duration.between(Instant.now(clock), admission.retryAt()).plusMillis(100)));
+    }
+    return actions;
   }
 
   private List<Action> stoppedBeforeStart(Task task) {

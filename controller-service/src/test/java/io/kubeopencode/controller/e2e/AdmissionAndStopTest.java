@@ -126,6 +126,44 @@ class AdmissionAndStopTest {
   }
 
   @Test
+  void aStartQuotaQueuesTasksUntilTheWindowMovesAndTheAgentStatusFollows() {
+    String ns = cluster.createNamespace("quota");
+    try (InProcessController controller = new InProcessController(client, List.of(ns))) {
+      Agent agent = new Agent();
+      agent.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("rationed").build());
+      agent.setSpec(new AgentSpec(null, null, "/workspace", null, null, null, null,
+          new AgentPodSpec(null, PodOutcome.succeed().annotations(), null, null, null), "sa", null, null,
+          new io.kubeopencode.api.v1alpha1.Quota(1, 60)));
+      client.resource(agent).create();
+      task(ns, "first", "rationed", List.of(), List.of());
+      awaitTask(ns, "first", phase(TaskPhase.Completed));
+      task(ns, "second", "rationed", List.of(), List.of());
+
+      Task queued = awaitTask(ns, "second", phase(TaskPhase.Queued));
+      Agent withLedger = client.resources(Agent.class).inNamespace(ns).withName("rationed").get();
+      assertThat(withLedger.getStatus().taskStartHistory()).singleElement()
+          .satisfies(r -> assertThat(r.taskName()).isEqualTo("first"));
+      java.time.Instant firstStart = java.time.Instant.parse(
+          withLedger.getStatus().taskStartHistory().getFirst().startTime());
+      assertThat(queued.getStatus().conditions()).anySatisfy(c -> {
+        assertThat(c.getReason()).isEqualTo("QuotaExceeded");
+        assertThat(c.getMessage()).isEqualTo("Agent rationed reached its quota of 1 starts per 60 s; next start at "
+            + firstStart.plusSeconds(60));
+      });
+      client.resources(Agent.class).inNamespace(ns).withName("rationed").waitUntilCondition(a -> a.getStatus() != null
+          && Integer.valueOf(0).equals(a.getStatus().runningTasks())
+          && Integer.valueOf(1).equals(a.getStatus().queuedTasks()), 30, TimeUnit.SECONDS);
+
+      client.resources(Task.class).inNamespace(ns).withName("second").waitUntilCondition(t -> t.getStatus() != null
+          && t.getStatus().phase() != TaskPhase.Queued, 90, TimeUnit.SECONDS);
+      java.time.Duration waited = java.time.Duration.between(firstStart, java.time.Instant.now());
+      assertThat(waited).as("re-checked when the first start left the window")
+          .isBetween(java.time.Duration.ofSeconds(59), java.time.Duration.ofSeconds(66));
+      awaitTask(ns, "second", phase(TaskPhase.Completed));
+    }
+  }
+
+  @Test
   void stoppingAQueuedTaskCompletesItWithoutAJob() {
     String ns = cluster.createNamespace("stop-queued");
     try (InProcessController controller = new InProcessController(client, List.of(ns))) {

@@ -15,17 +15,19 @@ import java.util.concurrent.TimeUnit;
 /** The controller's caches and reconcile loop, running in the test JVM against a real API server. */
 final class InProcessController implements AutoCloseable {
   private final WorkQueue queue = new WorkQueue();
+  private final WorkQueue agentQueue = new WorkQueue();
   private final Caches caches;
   private final TaskController controller;
 
   InProcessController(KubernetesClient client, List<String> namespaces) {
-    caches = new Caches(client, namespaces, Duration.ofMinutes(5), queue::add);
+    caches = new Caches(client, namespaces, Duration.ofMinutes(5), queue::add,
+        agent -> agentQueue.addAfter(agent, TaskController.AGENT_DEBOUNCE));
     try {
       caches.start().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("caches did not sync", e);
     }
-    controller = new TaskController(client, caches, queue,
+    controller = new TaskController(client, caches, queue, agentQueue,
         new TaskReconciler(Fixtures.IMAGES, Clock.systemUTC()), ControllerMetrics.NONE, Clock.systemUTC(), 2);
     controller.start();
   }
@@ -34,6 +36,7 @@ final class InProcessController implements AutoCloseable {
   public void close() {
     controller.close();
     queue.close();
+    agentQueue.close();
     caches.close();
   }
 }
