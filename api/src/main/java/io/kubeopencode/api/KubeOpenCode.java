@@ -14,6 +14,8 @@ public final class KubeOpenCode {
   public static final String LABEL_TASK_NAMESPACE = GROUP + "/task-namespace";
   public static final String LABEL_AGENT = GROUP + "/agent";
 
+  /** On a Job: {@code <namespace>/<name>} of its Task (labels may be shortened; this is exact). */
+  public static final String ANNOTATION_TASK = GROUP + "/task";
   /** {@code kubeopencode.io/stop: "true"} stops a Queued or Running Task. */
   public static final String ANNOTATION_STOP = GROUP + "/stop";
   /** Keeps a stopped agent pod, and so its container statuses (the outputs), until the controller read them. */

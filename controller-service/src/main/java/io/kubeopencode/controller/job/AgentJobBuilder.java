@@ -69,6 +69,12 @@ public final class AgentJobBuilder {
         .build();
   }
 
+  /** Exact {@code namespace/name} of the Task, so any Job (even in another namespace) leads back to it. */
+  private static Map<String, String> taskAnnotation(Inputs in) {
+    return Map.of(KubeOpenCode.ANNOTATION_TASK, in.task().getMetadata().getNamespace() + "/"
+        + in.task().getMetadata().getName());
+  }
+
   public static Job job(Inputs in) {
     String jobName = TaskNames.jobName(in.task(), in.jobNamespace());
     String workspace = in.agent().workspaceDir();
@@ -129,6 +135,7 @@ public final class AgentJobBuilder {
           .withName(jobName)
           .withNamespace(in.jobNamespace())
           .withLabels(labels(in))
+          .withAnnotations(taskAnnotation(in))
           .withOwnerReferences(owner(in))
         .endMetadata()
         .withNewSpec()

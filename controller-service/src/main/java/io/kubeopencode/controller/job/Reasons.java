@@ -17,6 +17,7 @@ public final class Reasons {
   public static final String AGENT_AT_CAPACITY = "AgentAtCapacity";
   public static final String QUOTA_EXCEEDED = "QuotaExceeded";
   public static final String USER_STOPPED = "UserStopped";
+  public static final String NAMESPACE_NOT_ALLOWED = "NamespaceNotAllowed";
 
   private Reasons() {}
 }

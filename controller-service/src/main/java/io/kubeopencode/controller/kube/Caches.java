@@ -180,9 +180,13 @@ public final class Caches implements AutoCloseable {
     return object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
   }
 
-  /** The Task that owns a Job (same namespace). */
+  /** The Task of a Job: its owner (same namespace) or, for a Job in an Agent's namespace, its annotation. */
   static Optional<String> ownerTask(Job job) {
-    return owner(job, "Task").map(name -> job.getMetadata().getNamespace() + "/" + name);
+    Optional<String> owner = owner(job, "Task").map(name -> job.getMetadata().getNamespace() + "/" + name);
+    if (owner.isPresent() || job.getMetadata().getAnnotations() == null) {
+      return owner;
+    }
+    return Optional.ofNullable(job.getMetadata().getAnnotations().get(KubeOpenCode.ANNOTATION_TASK));
   }
 
   private static Optional<String> owner(HasMetadata object, String kind) {

@@ -1,33 +1,36 @@
 package io.kubeopencode.controller.kube;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.kubeopencode.api.v1alpha1.Task;
-import io.kubeopencode.controller.job.TaskNames;
-import io.kubeopencode.controller.reconcile.Action;
-import io.kubeopencode.controller.reconcile.Action.CreateConfigMap;
-import io.kubeopencode.controller.reconcile.Action.CreateJob;
-import io.kubeopencode.controller.reconcile.Action.RecordEvent;
-import io.kubeopencode.controller.reconcile.Action.UpdateStatus;
-import io.kubeopencode.controller.reconcile.Action.SuspendJob;
-import io.kubeopencode.controller.reconcile.Action.PodFinalizer;
-import io.kubeopencode.controller.reconcile.Action.RequeueAfter;
-import io.kubeopencode.controller.reconcile.Action.RecordStart;
-import io.kubeopencode.api.KubeOpenCode;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
+import io.kubeopencode.api.KubeOpenCode;
+import io.kubeopencode.api.v1alpha1.Task;
+import io.kubeopencode.controller.job.TaskNames;
+import io.kubeopencode.controller.reconcile.Action.CreateConfigMap;
+import io.kubeopencode.controller.reconcile.Action.CreateJob;
+import io.kubeopencode.controller.reconcile.Action.DeleteRunObjects;
+import io.kubeopencode.controller.reconcile.Action.PodFinalizer;
+import io.kubeopencode.controller.reconcile.Action.RecordEvent;
+import io.kubeopencode.controller.reconcile.Action.RecordStart;
+import io.kubeopencode.controller.reconcile.Action.RequeueAfter;
+import io.kubeopencode.controller.reconcile.Action.SuspendJob;
+import io.kubeopencode.controller.reconcile.Action.TaskFinalizer;
+import io.kubeopencode.controller.reconcile.Action.UpdateStatus;
+import io.kubeopencode.controller.reconcile.Action;
 import io.kubeopencode.controller.reconcile.TaskReconciler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Reconciles one Task key: reads the Task from the cache, asks the pure {@link TaskReconciler} what to do and
@@ -99,6 +102,7 @@ final class TaskSync {
     }
     List<Action> actions = reconciler.reconcile(task, view, jobExpected(key));
     Optional<Duration> requeue = Optional.empty();
+    Task current = task;
     RecordStart recordedStart = null;
     for (Action action : actions) {
       switch (action) {
@@ -122,8 +126,9 @@ final class TaskSync {
                 if (recordedStart != null) {
                   rollBack(recordedStart);
                 }
-                reconciler.jobCreationFailed(task, e.getStatus() != null ? e.getStatus().getMessage()
-                    : e.getMessage()).forEach(failure -> apply(task, failure, key));
+                Task refused = current;
+                reconciler.jobCreationFailed(refused, e.getStatus() != null ? e.getStatus().getMessage()
+                    : e.getMessage()).forEach(failure -> apply(refused, failure, key));
                 return Optional.empty();
               }
               throw e;
@@ -138,9 +143,24 @@ final class TaskSync {
           LOG.log(System.Logger.Level.INFO, "task {0}: suspended Job {1} to stop the agent", key, a.name());
         }
         case PodFinalizer a -> setPodFinalizer(a);
+        case TaskFinalizer a -> {
+          Task updated = setTaskFinalizer(current, a.present());
+          if (updated == null) {
+            return Optional.of(TaskController.CONFLICT_RETRY);
+          }
+          current = updated;
+        }
+        case DeleteRunObjects a -> {
+          deleteIgnoringAbsence(() -> client.batch().v1().jobs().inNamespace(a.namespace()).withName(a.jobName())
+              .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
+          deleteIgnoringAbsence(() -> client.configMaps().inNamespace(a.namespace()).withName(a.configMapName())
+              .delete());
+          LOG.log(System.Logger.Level.INFO, "task {0}: deleted Job {1}/{2} with the Task", key, a.namespace(),
+              a.jobName());
+        }
         case RequeueAfter a -> requeue = Optional.of(a.delay());
         default -> {
-          if (!apply(task, action, key)) {
+          if (!apply(current, action, key)) {
             return Optional.of(TaskController.CONFLICT_RETRY);
           }
         }
@@ -169,6 +189,44 @@ final class TaskSync {
       return agentStatus.refreshCounts(agentKey.substring(0, slash), agentKey.substring(slash + 1));
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Adds or removes the Task's cleanup finalizer with the observed resourceVersion; null when it lost a race. */
+  private Task setTaskFinalizer(Task task, boolean present) {
+    List<String> finalizers = new java.util.ArrayList<>(task.getMetadata().getFinalizers() == null ? List.of()
+        : task.getMetadata().getFinalizers());
+    finalizers.remove(KubeOpenCode.FINALIZER_TASK_CLEANUP);
+    if (present) {
+      finalizers.add(KubeOpenCode.FINALIZER_TASK_CLEANUP);
+    }
+    Task copy = new Task();
+    copy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder(task.getMetadata())
+        .withFinalizers(finalizers).build());
+    copy.setSpec(task.getSpec());
+    copy.setStatus(task.getStatus());
+    try {
+      Task updated = client.resource(copy).update();
+      updated.setStatus(task.getStatus());
+      return updated;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return null;
+      }
+      if (e.getCode() == 404) {
+        return task;
+      }
+      throw e;
+    }
+  }
+
+  private static void deleteIgnoringAbsence(Runnable delete) {
+    try {
+      delete.run();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
     }
   }
 

@@ -33,6 +33,12 @@ public sealed interface Action {
    */
   record RecordStart(String agentNamespace, String agentName, TaskStartRecord start) implements Action {}
 
+  /** Adds or removes {@code kubeopencode.io/task-cleanup} on the Task (its Job runs in another namespace). */
+  record TaskFinalizer(boolean present) implements Action {}
+
+  /** Deletes what a cross-namespace Task left in the Agent's namespace (owner references cannot reach it). */
+  record DeleteRunObjects(String namespace, String jobName, String configMapName) implements Action {}
+
   /** Reconcile this Task again after {@code delay} (a deadline), whatever happens meanwhile. */
   record RequeueAfter(Duration delay) implements Action {}
 }

@@ -3,10 +3,10 @@ package io.kubeopencode.controller.reconcile;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.kubeopencode.api.KubeOpenCode;
 import io.kubeopencode.api.v1alpha1.Agent;
 import io.kubeopencode.api.v1alpha1.AgentReference;
 import io.kubeopencode.api.v1alpha1.KubeOpenCodeConfig;
-import io.kubeopencode.api.v1alpha1.OutputValues;
 import io.kubeopencode.api.v1alpha1.Task;
 import io.kubeopencode.api.v1alpha1.TaskPhase;
 import io.kubeopencode.api.v1alpha1.TaskStartRecord;
@@ -17,6 +17,7 @@ import io.kubeopencode.api.v1alpha1.TaskTemplateSpec;
 import io.kubeopencode.controller.job.AgentJobBuilder;
 import io.kubeopencode.controller.job.ContextPlan;
 import io.kubeopencode.controller.job.ContextPlanner;
+import io.kubeopencode.controller.job.Durations;
 import io.kubeopencode.controller.job.ImageDefaults;
 import io.kubeopencode.controller.job.MergedTask;
 import io.kubeopencode.controller.job.Reasons;
@@ -27,12 +28,9 @@ import io.kubeopencode.controller.reconcile.Action.CreateConfigMap;
 import io.kubeopencode.controller.reconcile.Action.CreateJob;
 import io.kubeopencode.controller.reconcile.Action.RecordEvent;
 import io.kubeopencode.controller.reconcile.Action.UpdateStatus;
-import io.kubeopencode.api.KubeOpenCode;
-import io.kubeopencode.controller.job.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,10 +44,12 @@ import java.util.Optional;
 public final class TaskReconciler {
   private final ImageDefaults images;
   private final Clock clock;
+  private final TaskStatuses statuses;
 
   public TaskReconciler(ImageDefaults images, Clock clock) {
     this.images = images;
     this.clock = clock;
+    this.statuses = new TaskStatuses(clock);
   }
 
   /**
@@ -58,26 +58,29 @@ public final class TaskReconciler {
    */
   public List<Action> reconcile(Task task, ClusterView view, boolean jobExpected) {
     String namespace = task.getMetadata().getNamespace();
-    String jobName = TaskNames.jobName(task, namespace);
-    List<Pod> pods = view.podsOfJob(namespace, jobName);
-    if (task.getMetadata().getDeletionTimestamp() != null || task.getSpec() == null) {
-      return releasePods(pods);
-    }
     TaskStatus status = task.getStatus();
     TaskPhase phase = status != null ? status.phase() : null;
+    // The Job runs in the Agent's namespace: known from the status once started, else from the Agent reference.
+    String runNamespace = status != null && status.podNamespace() != null ? status.podNamespace()
+        : AgentKeys.of(task, view::template).map(k -> k.substring(0, k.indexOf('/'))).orElse(namespace);
+    String jobName = TaskNames.jobName(task, runNamespace);
+    List<Pod> pods = view.podsOfJob(runNamespace, jobName);
+    if (task.getMetadata().getDeletionTimestamp() != null || task.getSpec() == null) {
+      return deleted(task, runNamespace, jobName, pods);
+    }
     if (phase != null && phase.isFinished()) {
       return releasePods(pods);
     }
-    Optional<Job> job = view.job(namespace, jobName);
+    Optional<Job> job = view.job(runNamespace, jobName);
     if (phase != TaskPhase.Running) {
       if (job.isPresent()) {
-        return List.of(new UpdateStatus(running(task, job.get().getMetadata().getName(),
+        return List.of(new UpdateStatus(statuses.running(task, job.get().getMetadata().getName(), runNamespace,
             job.get().getMetadata().getCreationTimestamp())));
       }
       return stopRequested(task) ? stoppedBeforeStart(task) : start(task, view);
     }
     if (job.isEmpty()) {
-      return jobExpected ? List.of() : fail(task, Reasons.JOB_DELETED, "Job " + namespace + "/"
+      return jobExpected ? List.of() : fail(task, Reasons.JOB_DELETED, "Job " + runNamespace + "/"
           + status.jobName() + " was deleted while the Task was running");
     }
     Optional<Pod> pod = newest(pods);
@@ -115,13 +118,15 @@ public final class TaskReconciler {
       return fail(task, Reasons.AGENT_NOT_FOUND, "neither the Task nor its TaskTemplate names an Agent");
     }
     String agentNs = agentRef.namespace() != null ? agentRef.namespace() : namespace;
-    if (!agentNs.equals(namespace)) {
-      return fail(task, "NamespaceNotAllowed", "Agent " + agentNs + "/" + agentRef.name()
-          + " is in another namespace; cross-namespace Agents are not supported by this controller version yet");
-    }
     Optional<Agent> agent = view.agent(agentNs, agentRef.name());
     if (agent.isEmpty() || agent.get().getSpec() == null) {
       return fail(task, Reasons.AGENT_NOT_FOUND, "Agent " + agentNs + "/" + agentRef.name() + " not found");
+    }
+    boolean crossNamespace = !agentNs.equals(namespace);
+    if (crossNamespace && !NamespaceGlobs.allows(agent.get().getSpec().allowedNamespaces(), namespace)) {
+      return fail(task, Reasons.NAMESPACE_NOT_ALLOWED, "Agent " + agentNs + "/" + agentRef.name()
+          + " does not allow Tasks from namespace " + namespace + " (allowedNamespaces: "
+          + agent.get().getSpec().allowedNamespaces() + ")");
     }
     AgentJobBuilder.Inputs inputs;
     try {
@@ -130,7 +135,7 @@ public final class TaskReconciler {
           RuntimeFacts.text(task, agent.get().getSpec().workspaceDir()), name -> view.configMap(namespace, name));
       KubeOpenCodeConfig config = view.config(namespace).orElse(null);
       inputs = new AgentJobBuilder.Inputs(task, agentRef.name(), agent.get().getSpec(), merged, plan, images,
-          config != null && config.getSpec() != null ? config.getSpec().systemImage() : null, namespace);
+          config != null && config.getSpec() != null ? config.getSpec().systemImage() : null, agentNs);
     } catch (TaskFailure f) {
       return fail(task, f.reason(), f.getMessage());
     }
@@ -143,15 +148,19 @@ public final class TaskReconciler {
     ConfigMap configMap = AgentJobBuilder.contextConfigMap(inputs);
     Job job = AgentJobBuilder.job(inputs);
     List<Action> actions = new ArrayList<>();
+    if (crossNamespace && !hasTaskFinalizer(task)) {
+      // Before anything exists in the Agent's namespace: deleting the Task must be able to clean it up.
+      actions.add(new Action.TaskFinalizer(true));
+    }
     if (agent.get().getSpec().quota() != null) {
       actions.add(new Action.RecordStart(agentNs, agentRef.name(), new TaskStartRecord(task.getMetadata().getName(),
-          namespace, now())));
+          namespace, statuses.now())));
     }
-    if (view.configMap(namespace, configMap.getMetadata().getName()).isEmpty()) {
+    if (view.configMap(agentNs, configMap.getMetadata().getName()).isEmpty()) {
       actions.add(new CreateConfigMap(configMap));
     }
     actions.add(new CreateJob(job));
-    actions.add(new UpdateStatus(running(task, job.getMetadata().getName(), null)));
+    actions.add(new UpdateStatus(statuses.running(task, job.getMetadata().getName(), agentNs, null)));
     actions.add(new RecordEvent(false, "Started", "created Job " + job.getMetadata().getName()
         + " to run the Task with Agent " + agentRef.name()));
     return actions;
@@ -167,15 +176,8 @@ public final class TaskReconciler {
   }
 
   private List<Action> queued(Task task, Admission admission) {
-    String now = now();
-    List<io.fabric8.kubernetes.api.model.Condition> conditions = Conditions.set(conditions(task), Conditions.READY,
-        false, admission.reason(), admission.message(), generation(task), now);
-    conditions = Conditions.set(conditions, Conditions.QUEUED, true, admission.reason(), admission.message(),
-        generation(task), now);
-    TaskStatus status = new TaskStatus(generation(task), TaskPhase.Queued, null, null, null, null, null, null,
-        conditions, null);
     boolean alreadyQueued = task.getStatus() != null && task.getStatus().phase() == TaskPhase.Queued;
-    List<Action> actions = new ArrayList<>(List.of(new UpdateStatus(status)));
+    List<Action> actions = new ArrayList<>(List.of(new UpdateStatus(statuses.queued(task, admission))));
     if (!alreadyQueued) {
       actions.add(new RecordEvent(false, "Queued", admission.message()));
     }
@@ -187,14 +189,9 @@ public final class TaskReconciler {
   }
 
   private List<Action> stoppedBeforeStart(Task task) {
-    String now = now();
     String message = "stopped by the kubeopencode.io/stop annotation before it started";
-    List<io.fabric8.kubernetes.api.model.Condition> conditions = Conditions.set(conditions(task),
-        Conditions.STOPPED, true, Reasons.USER_STOPPED, message, generation(task), now);
-    conditions = Conditions.set(conditions, Conditions.READY, false, Reasons.USER_STOPPED, message,
-        generation(task), now);
-    return List.of(new UpdateStatus(new TaskStatus(generation(task), TaskPhase.Completed, null, null, null, null,
-        now, null, conditions, null)), new RecordEvent(false, Reasons.USER_STOPPED, message));
+    return List.of(new UpdateStatus(statuses.stoppedBeforeStart(task, message)),
+        new RecordEvent(false, Reasons.USER_STOPPED, message));
   }
 
   /**
@@ -217,30 +214,40 @@ public final class TaskReconciler {
       return actions;
     }
     Optional<Pod> pod = newest(pods);
-    boolean timedOut = !stopRequested(task);
-    String now = now();
-    List<io.fabric8.kubernetes.api.model.Condition> conditions = conditions(task);
-    TaskStatus status;
-    if (timedOut) {
-      String message = "the Task ran longer than its timeout (" + task.getSpec().timeout() + ") and was stopped";
-      status = finished(task, TaskPhase.Failed, false, Reasons.DEADLINE_EXCEEDED, message,
-          new JobOutcome(true, false, Reasons.DEADLINE_EXCEEDED, message, now), pod, null);
-      actions.add(new UpdateStatus(status));
-      actions.add(new RecordEvent(true, Reasons.DEADLINE_EXCEEDED, message));
-    } else {
-      TaskResults results = TaskResults.collect(task, JobOutcome.collectorMessage(pod));
+    if (stopRequested(task)) {
       String message = "stopped by the kubeopencode.io/stop annotation";
-      status = finished(task, TaskPhase.Completed, false, Reasons.USER_STOPPED, message,
-          new JobOutcome(true, true, Reasons.USER_STOPPED, message, now), pod, results.values());
-      status = new TaskStatus(status.observedGeneration(), status.phase(), status.jobName(), status.podName(),
-          status.podNamespace(), status.startTime(), status.completionTime(), status.outputs(),
-          Conditions.set(status.conditions(), Conditions.STOPPED, true, Reasons.USER_STOPPED, message,
-              generation(task), now), status.logTail());
-      actions.add(new UpdateStatus(status));
+      TaskResults results = TaskResults.collect(task, JobOutcome.collectorMessage(pod));
+      actions.add(new UpdateStatus(statuses.finished(task, TaskPhase.Completed, false, Reasons.USER_STOPPED, message,
+          null, pod, results.values(), true)));
       actions.add(new RecordEvent(false, Reasons.USER_STOPPED, message));
+    } else {
+      String message = "the Task ran longer than its timeout (" + task.getSpec().timeout() + ") and was stopped";
+      actions.add(new UpdateStatus(statuses.finished(task, TaskPhase.Failed, false, Reasons.DEADLINE_EXCEEDED,
+          message, null, pod, null, false)));
+      actions.add(new RecordEvent(true, Reasons.DEADLINE_EXCEEDED, message));
     }
     actions.addAll(releasePods(pods));
     return actions;
+  }
+
+  /**
+   * A Task being deleted: its pods are released; a cross-namespace run, which owner references cannot reach, is
+   * deleted explicitly before the Task's finalizer comes off.
+   */
+  private static List<Action> deleted(Task task, String runNamespace, String jobName, List<Pod> pods) {
+    List<Action> actions = new ArrayList<>(releasePods(pods));
+    if (hasTaskFinalizer(task)) {
+      if (!runNamespace.equals(task.getMetadata().getNamespace())) {
+        actions.add(new Action.DeleteRunObjects(runNamespace, jobName, TaskNames.contextConfigMapName(jobName)));
+      }
+      actions.add(new Action.TaskFinalizer(false));
+    }
+    return actions;
+  }
+
+  private static boolean hasTaskFinalizer(Task task) {
+    return task.getMetadata().getFinalizers() != null
+        && task.getMetadata().getFinalizers().contains(KubeOpenCode.FINALIZER_TASK_CLEANUP);
   }
 
   /** Our finalizer comes off every pod once the Task no longer needs their statuses. */
@@ -280,19 +287,10 @@ public final class TaskReconciler {
     return fail(task, Reasons.JOB_CREATION_ERROR, "the Job could not be created: " + message);
   }
 
-  private TaskStatus running(Task task, String jobName, String startedAt) {
-    String now = now();
-    return new TaskStatus(generation(task), TaskPhase.Running, jobName, null, task.getMetadata().getNamespace(),
-        startedAt != null ? startedAt : now, null, null,
-        Conditions.set(conditions(task), Conditions.READY, false, Reasons.RUNNING,
-            "the agent is running in Job " + jobName, generation(task), now),
-        null);
-  }
-
   private List<Action> complete(Task task, JobOutcome outcome, Optional<Pod> pod) {
     TaskResults results = TaskResults.collect(task, JobOutcome.collectorMessage(pod));
-    TaskStatus status = finished(task, TaskPhase.Completed, true, results.reason(), results.message(), outcome,
-        pod, results.values());
+    TaskStatus status = statuses.finished(task, TaskPhase.Completed, true, results.reason(), results.message(),
+        outcome.finishedAt(), pod, results.values(), false);
     List<Action> actions = new ArrayList<>(List.of(new UpdateStatus(status),
         new RecordEvent(false, "Completed", results.message())));
     if (!results.reason().equals(Reasons.SUCCEEDED)) {
@@ -302,49 +300,19 @@ public final class TaskReconciler {
   }
 
   private List<Action> finishFailed(Task task, JobOutcome outcome, Optional<Pod> pod) {
-    TaskStatus status = finished(task, TaskPhase.Failed, false, outcome.reason(), outcome.message(), outcome, pod,
-        null);
+    TaskStatus status = statuses.finished(task, TaskPhase.Failed, false, outcome.reason(), outcome.message(),
+        outcome.finishedAt(), pod, null, false);
     return List.of(new UpdateStatus(status), new RecordEvent(true, outcome.reason(), outcome.message()));
-  }
-
-  private TaskStatus finished(Task task, TaskPhase phase, boolean ready, String reason, String message,
-      JobOutcome outcome, Optional<Pod> pod, OutputValues outputs) {
-    TaskStatus current = task.getStatus();
-    String now = now();
-    return new TaskStatus(generation(task), phase, current.jobName(),
-        pod.map(p -> p.getMetadata().getName()).orElse(current.podName()), current.podNamespace(),
-        current.startTime(), outcome.finishedAt() != null ? outcome.finishedAt() : now, outputs,
-        Conditions.set(conditions(task), Conditions.READY, ready, reason, message, generation(task), now),
-        current.logTail());
   }
 
   /** Fails a Task before or after it ran: phase Failed with the reason, and a Warning event. */
   private List<Action> fail(Task task, String reason, String message) {
-    TaskStatus current = task.getStatus();
-    String now = now();
-    TaskStatus status = new TaskStatus(generation(task), TaskPhase.Failed,
-        current != null ? current.jobName() : null, current != null ? current.podName() : null,
-        current != null ? current.podNamespace() : null, current != null ? current.startTime() : null, now, null,
-        Conditions.set(conditions(task), Conditions.READY, false, reason, message, generation(task), now),
-        current != null ? current.logTail() : null);
-    return List.of(new UpdateStatus(status), new RecordEvent(true, reason, message));
+    return List.of(new UpdateStatus(statuses.failed(task, reason, message)), new RecordEvent(true, reason, message));
   }
 
   private static Optional<Pod> newest(List<Pod> pods) {
     return pods.stream().max(Comparator.comparing((Pod p) -> nullToEmpty(p.getMetadata().getCreationTimestamp()))
         .thenComparing(p -> p.getMetadata().getName()));
-  }
-
-  private static List<io.fabric8.kubernetes.api.model.Condition> conditions(Task task) {
-    return task.getStatus() != null ? task.getStatus().conditions() : List.of();
-  }
-
-  private static Long generation(Task task) {
-    return task.getMetadata().getGeneration();
-  }
-
-  private String now() {
-    return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
   private static String nullToEmpty(String s) {

@@ -1,0 +1,90 @@
+package io.kubeopencode.controller.reconcile;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kubeopencode.api.v1alpha1.OutputValues;
+import io.kubeopencode.api.v1alpha1.Task;
+import io.kubeopencode.api.v1alpha1.TaskPhase;
+import io.kubeopencode.api.v1alpha1.TaskStatus;
+import io.kubeopencode.controller.job.Reasons;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+
+/** The status values a Task moves through; conditions keep their transition times when unchanged. Pure. */
+final class TaskStatuses {
+  private final Clock clock;
+
+  TaskStatuses(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** Now, as status timestamps are written (RFC 3339, whole seconds). */
+  String now() {
+    return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  TaskStatus running(Task task, String jobName, String jobNamespace, String startedAt) {
+    String now = now();
+    return new TaskStatus(generation(task), TaskPhase.Running, jobName, null, jobNamespace,
+        startedAt != null ? startedAt : now, null, null,
+        Conditions.set(conditions(task), Conditions.READY, false, Reasons.RUNNING,
+            "the agent is running in Job " + jobName, generation(task), now), null);
+  }
+
+  TaskStatus queued(Task task, Admission admission) {
+    String now = now();
+    List<Condition> conditions = Conditions.set(conditions(task), Conditions.READY, false, admission.reason(),
+        admission.message(), generation(task), now);
+    conditions = Conditions.set(conditions, Conditions.QUEUED, true, admission.reason(), admission.message(),
+        generation(task), now);
+    return new TaskStatus(generation(task), TaskPhase.Queued, null, null, null, null, null, null, conditions, null);
+  }
+
+  TaskStatus stoppedBeforeStart(Task task, String message) {
+    String now = now();
+    List<Condition> conditions = Conditions.set(conditions(task), Conditions.STOPPED, true, Reasons.USER_STOPPED,
+        message, generation(task), now);
+    conditions = Conditions.set(conditions, Conditions.READY, false, Reasons.USER_STOPPED, message,
+        generation(task), now);
+    return new TaskStatus(generation(task), TaskPhase.Completed, null, null, null, null, now, null, conditions,
+        null);
+  }
+
+  /** A run that ended: where it ran is kept; {@code stopped} adds the Stopped condition. */
+  TaskStatus finished(Task task, TaskPhase phase, boolean ready, String reason, String message, String finishedAt,
+      Optional<Pod> pod, OutputValues outputs, boolean stopped) {
+    TaskStatus current = task.getStatus();
+    String now = now();
+    List<Condition> conditions = Conditions.set(conditions(task), Conditions.READY, ready, reason, message,
+        generation(task), now);
+    if (stopped) {
+      conditions = Conditions.set(conditions, Conditions.STOPPED, true, Reasons.USER_STOPPED, message,
+          generation(task), now);
+    }
+    return new TaskStatus(generation(task), phase, current.jobName(),
+        pod.map(p -> p.getMetadata().getName()).orElse(current.podName()), current.podNamespace(),
+        current.startTime(), finishedAt != null ? finishedAt : now, outputs, conditions, current.logTail());
+  }
+
+  /** Failed before or after it ran, keeping whatever the status already says about the run. */
+  TaskStatus failed(Task task, String reason, String message) {
+    TaskStatus current = task.getStatus();
+    String now = now();
+    return new TaskStatus(generation(task), TaskPhase.Failed,
+        current != null ? current.jobName() : null, current != null ? current.podName() : null,
+        current != null ? current.podNamespace() : null, current != null ? current.startTime() : null, now, null,
+        Conditions.set(conditions(task), Conditions.READY, false, reason, message, generation(task), now),
+        current != null ? current.logTail() : null);
+  }
+
+  private static List<Condition> conditions(Task task) {
+    return task.getStatus() != null ? task.getStatus().conditions() : List.of();
+  }
+
+  private static Long generation(Task task) {
+    return task.getMetadata().getGeneration();
+  }
+}

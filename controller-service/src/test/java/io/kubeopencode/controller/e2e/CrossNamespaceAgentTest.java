@@ -1,0 +1,80 @@
+package io.kubeopencode.controller.e2e;
+
+import static io.kubeopencode.controller.e2e.TaskLifecycleTest.awaitTask;
+import static io.kubeopencode.controller.e2e.TaskLifecycleTest.phase;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubeopencode.api.v1alpha1.Agent;
+import io.kubeopencode.api.v1alpha1.AgentPodSpec;
+import io.kubeopencode.api.v1alpha1.AgentReference;
+import io.kubeopencode.api.v1alpha1.AgentSpec;
+import io.kubeopencode.api.v1alpha1.ConfigMapContext;
+import io.kubeopencode.api.v1alpha1.ContextItem;
+import io.kubeopencode.api.v1alpha1.Task;
+import io.kubeopencode.api.v1alpha1.TaskPhase;
+import io.kubeopencode.api.v1alpha1.TaskSpec;
+import io.kubeopencode.testsupport.KubeBinaries;
+import io.kubeopencode.testsupport.KubeCluster;
+import io.kubeopencode.testsupport.PodOutcome;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** An Agent shared across namespaces, on a real API server with the Job controller and kwok. */
+class CrossNamespaceAgentTest {
+
+  @Test
+  void taskRunsInTheAgentsNamespaceAndItsDeletionCleansUpThere() {
+    KubeCluster cluster = KubeCluster.shared().withJobController().withSimulatedNodes();
+    cluster.installCrds(KubeBinaries.projectRoot().resolve("charts/kubeopencode/crds"));
+    KubernetesClient client = cluster.client();
+    TaskLifecycleTest.client = client;
+    String agents = cluster.createNamespace("agents");
+    String team = cluster.createNamespace("team");
+    String other = cluster.createNamespace("other");
+
+    try (InProcessController controller = new InProcessController(client, List.of(agents, team, other))) {
+      Agent agent = new Agent();
+      agent.setMetadata(new ObjectMetaBuilder().withNamespace(agents).withName("shared").build());
+      agent.setSpec(new AgentSpec(null, null, "/workspace", null, null, null, null,
+          new AgentPodSpec(null, PodOutcome.succeed().hold().annotations(), null, null, null), "sa",
+          List.of("team-*"), null, null));
+      client.resource(agent).create();
+      client.resource(new ConfigMapBuilder().withNewMetadata().withNamespace(team).withName("notes").endMetadata()
+          .addToData("n.md", "from the team's namespace").build()).create();
+
+      Task task = new Task();
+      task.setMetadata(new ObjectMetaBuilder().withNamespace(team).withName("fix").build());
+      task.setSpec(new TaskSpec("Fix it.", List.of(ContextItem.configMap("notes", "n.md",
+          new ConfigMapContext("notes", "n.md", null))), new AgentReference("shared", agents), null, null, null));
+      client.resource(task).create();
+
+      Task running = awaitTask(team, "fix", phase(TaskPhase.Running));
+      String jobName = team + "-fix";
+      assertThat(running.getStatus().podNamespace()).isEqualTo(agents);
+      assertThat(running.getStatus().jobName()).isEqualTo(jobName);
+      assertThat(running.getMetadata().getFinalizers()).contains("kubeopencode.io/task-cleanup");
+      assertThat(client.batch().v1().jobs().inNamespace(agents).withName(jobName).get().getMetadata().getLabels())
+          .containsEntry("kubeopencode.io/task-namespace", team);
+      assertThat(client.configMaps().inNamespace(agents).withName(jobName + "-context").get().getData())
+          .containsEntry("file-0", "from the team's namespace");
+
+      client.resources(Task.class).inNamespace(team).withName("fix").delete();
+
+      client.resources(Task.class).inNamespace(team).withName("fix").waitUntilCondition(t -> t == null, 60,
+          TimeUnit.SECONDS);
+      assertThat(client.batch().v1().jobs().inNamespace(agents).withName(jobName).get()).isNull();
+      assertThat(client.configMaps().inNamespace(agents).withName(jobName + "-context").get()).isNull();
+
+      Task refused = new Task();
+      refused.setMetadata(new ObjectMetaBuilder().withNamespace(other).withName("nope").build());
+      refused.setSpec(new TaskSpec("x", null, new AgentReference("shared", agents), null, null, null));
+      client.resource(refused).create();
+      Task failed = awaitTask(other, "nope", phase(TaskPhase.Failed));
+      assertThat(failed.getStatus().conditions().getFirst().getReason()).isEqualTo("NamespaceNotAllowed");
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.kubeopencode.controller.reconcile;
+
+import static io.kubeopencode.controller.Fixtures.IMAGES;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.kubeopencode.api.v1alpha1.Agent;
+import io.kubeopencode.api.v1alpha1.AgentReference;
+import io.kubeopencode.api.v1alpha1.AgentSpec;
+import io.kubeopencode.api.v1alpha1.Task;
+import io.kubeopencode.api.v1alpha1.TaskPhase;
+import io.kubeopencode.api.v1alpha1.TaskSpec;
+import io.kubeopencode.api.v1alpha1.TaskStatus;
+import io.kubeopencode.controller.Fixtures;
+import io.kubeopencode.controller.reconcile.Action.CreateConfigMap;
+import io.kubeopencode.controller.reconcile.Action.CreateJob;
+import io.kubeopencode.controller.reconcile.Action.DeleteRunObjects;
+import io.kubeopencode.controller.reconcile.Action.TaskFinalizer;
+import io.kubeopencode.controller.reconcile.Action.UpdateStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Tasks using an Agent of another namespace, decided purely. */
+class CrossNamespaceTest {
+  private final TaskReconciler reconciler =
+      new TaskReconciler(IMAGES, Clock.fixed(Instant.parse("2026-11-21T10:00:05Z"), ZoneOffset.UTC));
+
+  private static FakeCluster clusterWithAgent(List<String> allowed) {
+    Agent agent = new Agent();
+    agent.setMetadata(new ObjectMetaBuilder().withNamespace("agents").withName("shared").build());
+    agent.setSpec(new AgentSpec(null, null, Fixtures.WS, null, null, null, null, null, "sa", allowed, null, null));
+    return new FakeCluster().add(agent);
+  }
+
+  private static Task task() {
+    return Fixtures.task("fix", new TaskSpec("x", null, new AgentReference("shared", "agents"), null, null, null));
+  }
+
+  @Test
+  void globsMatchNamespaces() {
+    assertThat(NamespaceGlobs.allows(List.of(), "anything")).isTrue();
+    assertThat(NamespaceGlobs.allows(List.of("team-*"), "team-a")).isTrue();
+    assertThat(NamespaceGlobs.allows(List.of("team-*"), "teams")).isFalse();
+    assertThat(NamespaceGlobs.allows(List.of("dev?", "prod"), "dev1")).isTrue();
+    assertThat(NamespaceGlobs.allows(List.of("a.b"), "axb")).as("dots are literal").isFalse();
+  }
+
+  @Test
+  void theJobRunsInTheAgentsNamespaceAfterTheTaskGotItsFinalizer() {
+    List<Action> actions = reconciler.reconcile(task(), clusterWithAgent(List.of("team-*")), false);
+
+    assertThat(actions.getFirst()).isEqualTo(new TaskFinalizer(true));
+    assertThat(actions).filteredOn(CreateConfigMap.class::isInstance).singleElement()
+        .satisfies(a -> assertThat(((CreateConfigMap) a).configMap().getMetadata().getNamespace())
+            .isEqualTo("agents"));
+    CreateJob create = (CreateJob) actions.stream().filter(CreateJob.class::isInstance).findFirst().orElseThrow();
+    assertThat(create.job().getMetadata().getNamespace()).isEqualTo("agents");
+    assertThat(create.job().getMetadata().getName()).isEqualTo("team-a-fix");
+    assertThat(create.job().getMetadata().getAnnotations()).containsEntry("kubeopencode.io/task", "team-a/fix");
+    TaskStatus status = actions.stream().filter(UpdateStatus.class::isInstance)
+        .map(a -> ((UpdateStatus) a).status()).findFirst().orElseThrow();
+    assertThat(status.podNamespace()).isEqualTo("agents");
+    assertThat(status.jobName()).isEqualTo("team-a-fix");
+  }
+
+  @Test
+  void aNamespaceOutsideAllowedNamespacesIsRefused() {
+    List<Action> actions = reconciler.reconcile(task(), clusterWithAgent(List.of("prod-*")), false);
+
+    TaskStatus status = ((UpdateStatus) actions.getFirst()).status();
+    assertThat(status.phase()).isEqualTo(TaskPhase.Failed);
+    assertThat(status.conditions().getFirst().getReason()).isEqualTo("NamespaceNotAllowed");
+    assertThat(status.conditions().getFirst().getMessage())
+        .isEqualTo("Agent agents/shared does not allow Tasks from namespace team-a (allowedNamespaces: [prod-*])");
+    assertThat(actions).noneMatch(CreateJob.class::isInstance);
+  }
+
+  @Test
+  void deletingTheTaskDeletesItsRunInTheAgentsNamespaceThenReleasesIt() {
+    Task task = task();
+    task.getMetadata().setFinalizers(List.of("kubeopencode.io/task-cleanup"));
+    task.getMetadata().setDeletionTimestamp("2026-11-21T10:00:04Z");
+    task.setStatus(new TaskStatus(1L, TaskPhase.Running, "team-a-fix", null, "agents", "2026-11-21T10:00:00Z",
+        null, null, null, null));
+
+    assertThat(reconciler.reconcile(task, clusterWithAgent(List.of()), false)).containsExactly(
+        new DeleteRunObjects("agents", "team-a-fix", "team-a-fix-context"), new TaskFinalizer(false));
+  }
+}
