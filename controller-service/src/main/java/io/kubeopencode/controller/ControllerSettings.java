@@ -3,12 +3,14 @@ package io.kubeopencode.controller;
 import io.helidon.config.Config;
 import io.kubeopencode.controller.job.Durations;
 import io.kubeopencode.controller.job.ImageDefaults;
+import io.kubeopencode.controller.reconcile.TaskReconciler;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
 /** The controller's own configuration keys ({@code controller.*}), documented in docs/controller.md. */
-public record ControllerSettings(List<String> namespaces, int workers, Duration resyncPeriod, ImageDefaults images) {
+public record ControllerSettings(List<String> namespaces, int workers, Duration resyncPeriod, ImageDefaults images,
+    Duration imagePullGrace) {
   static final String DEFAULT_GIT_INIT_IMAGE = "quay.io/kubeopencode/kubeopencode-java-git-init:latest";
   static final String DEFAULT_CONTEXT_INIT_IMAGE = "quay.io/kubeopencode/kubeopencode-java-context-init:latest";
 
@@ -31,7 +33,8 @@ public record ControllerSettings(List<String> namespaces, int workers, Duration 
             images.get("executor").asString().orElse(ImageDefaults.DEFAULT_EXECUTOR_IMAGE),
             images.get("git-init").asString().orElse(DEFAULT_GIT_INIT_IMAGE),
             images.get("context-init").asString().orElse(DEFAULT_CONTEXT_INIT_IMAGE),
-            images.get("pull-policy").asString().orElse("IfNotPresent")));
+            images.get("pull-policy").asString().orElse("IfNotPresent")),
+        duration(c.get("image-pull-grace"), TaskReconciler.DEFAULT_IMAGE_PULL_GRACE));
   }
 
   /** A YAML list, or a comma-separated value (as an environment variable gives it). */

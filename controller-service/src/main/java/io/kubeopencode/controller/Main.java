@@ -53,7 +53,8 @@ public final class Main {
     });
     ControllerMeterHolder meters = new ControllerMeterHolder();
     TaskController controller = new TaskController(client, caches, queue, agentQueue,
-        new TaskReconciler(settings.images(), Clock.systemUTC()), meters, Clock.systemUTC(), settings.workers());
+        new TaskReconciler(settings.images(), settings.imagePullGrace(), Clock.systemUTC()), meters,
+        Clock.systemUTC(), settings.workers());
     LeaderElection election = new LeaderElection(client, ServiceConfig.leaderElection(config,
         "kubeopencode-controller"), new LeadershipListener() {
           @Override

@@ -67,6 +67,12 @@ public final class PodOutcome {
     return this;
   }
 
+  /** The image of one container (init or main) cannot be pulled: the pod stays Pending, as with a real kubelet. */
+  public PodOutcome imagePullError(String container) {
+    annotations.put(PREFIX + "image-pull-error", container);
+    return this;
+  }
+
   public Map<String, String> annotations() {
     return Map.copyOf(annotations);
   }

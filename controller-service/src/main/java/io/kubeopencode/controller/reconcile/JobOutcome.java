@@ -46,14 +46,9 @@ record JobOutcome(boolean finished, boolean succeeded, String reason, String mes
     if (pod.getStatus() == null) {
       return Optional.empty();
     }
-    for (ContainerStatus s : concat(pod.getStatus().getInitContainerStatuses(),
-        pod.getStatus().getContainerStatuses())) {
-      if (s.getState() != null && s.getState().getWaiting() != null
-          && IMAGE_PULL_REASONS.contains(s.getState().getWaiting().getReason())) {
-        return Optional.of(new Failure(Reasons.IMAGE_PULL_FAILED, "image " + s.getImage() + " of container "
-            + s.getName() + " could not be pulled: " + s.getState().getWaiting().getReason()
-            + messageSuffix(s.getState().getWaiting().getMessage())));
-      }
+    Optional<String> imagePull = imagePullProblem(pod);
+    if (imagePull.isPresent()) {
+      return Optional.of(new Failure(Reasons.IMAGE_PULL_FAILED, imagePull.get()));
     }
     for (ContainerStatus s : nonNull(pod.getStatus().getInitContainerStatuses())) {
       ContainerStateTerminated t = terminated(s);
@@ -74,6 +69,19 @@ record JobOutcome(boolean finished, boolean succeeded, String reason, String mes
       }
     }
     return Optional.empty();
+  }
+
+  /** A container of the pod waiting for an image that cannot be pulled, described; empty when there is none. */
+  static Optional<String> imagePullProblem(Pod pod) {
+    if (pod.getStatus() == null) {
+      return Optional.empty();
+    }
+    return concat(pod.getStatus().getInitContainerStatuses(), pod.getStatus().getContainerStatuses()).stream()
+        .filter(s -> s.getState() != null && s.getState().getWaiting() != null
+            && IMAGE_PULL_REASONS.contains(s.getState().getWaiting().getReason()))
+        .findFirst()
+        .map(s -> "image " + s.getImage() + " of container " + s.getName() + " could not be pulled: "
+            + s.getState().getWaiting().getReason() + messageSuffix(s.getState().getWaiting().getMessage()));
   }
 
   /** The output collector's termination message, when it has terminated. */

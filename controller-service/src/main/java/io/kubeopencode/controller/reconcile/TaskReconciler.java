@@ -42,12 +42,21 @@ import java.util.Optional;
  * always gives the same actions, so a reconcile can run any number of times. Pure ({@link Clock} injected).
  */
 public final class TaskReconciler {
+  /** How long a pod may wait for an image that cannot be pulled before the Task fails. */
+  public static final Duration DEFAULT_IMAGE_PULL_GRACE = Duration.ofMinutes(2);
+
   private final ImageDefaults images;
+  private final Duration imagePullGrace;
   private final Clock clock;
   private final TaskStatuses statuses;
 
   public TaskReconciler(ImageDefaults images, Clock clock) {
+    this(images, DEFAULT_IMAGE_PULL_GRACE, clock);
+  }
+
+  public TaskReconciler(ImageDefaults images, Duration imagePullGrace, Clock clock) {
     this.images = images;
+    this.imagePullGrace = imagePullGrace;
     this.clock = clock;
     this.statuses = new TaskStatuses(clock);
   }
@@ -93,6 +102,19 @@ public final class TaskReconciler {
     }
     if (stopRequested(task) || timedOut(task)) {
       return stopRunning(task, job.get(), pods);
+    }
+    Optional<String> imagePull = pod.flatMap(JobOutcome::imagePullProblem);
+    if (imagePull.isPresent()) {
+      // A kubelet retries a missing image forever; after the grace period the Task fails instead of hanging.
+      Duration waiting = Duration.between(Instant.parse(pod.get().getMetadata().getCreationTimestamp()),
+          Instant.now(clock));
+      if (waiting.compareTo(imagePullGrace) < 0) {
+        return List.of(new Action.RequeueAfter(imagePullGrace.minus(waiting).plusMillis(100)));
+      }
+      List<Action> actions = new ArrayList<>(List.of(
+          new Action.SuspendJob(job.get().getMetadata().getNamespace(), job.get().getMetadata().getName())));
+      actions.addAll(fail(task, Reasons.IMAGE_PULL_FAILED, imagePull.get() + " (for " + waiting.toSeconds() + " s)"));
+      return actions;
     }
     return timeout(task).map(t -> List.<Action>of(new Action.RequeueAfter(
         Duration.between(Instant.now(clock), Instant.parse(status.startTime()).plus(t)).plusMillis(100))))

@@ -187,6 +187,45 @@ class TaskLifecycleTest {
         .isEqualTo("Job " + ns + "/pulled was deleted while the Task was running");
   }
 
+  @Test
+  void anEvictedPodIsReplacedAndTheTaskStaysRunning() {
+    agent(ns, "held-agent-3", PodOutcome.succeed().hold());
+    task(ns, "evicted", "held-agent-3", List.of(), List.of());
+    awaitTask(ns, "evicted", phase(TaskPhase.Running));
+    Pod first = client.pods().inNamespace(ns).withLabel("job-name", "evicted").waitUntilCondition(
+        p -> p != null && "Running".equals(p.getStatus().getPhase()), 60, TimeUnit.SECONDS);
+
+    // What an eviction or preemption leaves: the pod failed with condition DisruptionTarget.
+    client.pods().inNamespace(ns).withName(first.getMetadata().getName()).editStatus(p -> {
+      p.getStatus().setPhase("Failed");
+      p.getStatus().getConditions().add(new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+          .withType("DisruptionTarget").withStatus("True").withReason("EvictionByEvictionAPI")
+          .withMessage("Eviction API: evicting").withLastTransitionTime(java.time.Instant.now().toString()).build());
+      return p;
+    });
+
+    client.pods().inNamespace(ns).withLabel("job-name", "evicted").informOnCondition(pods -> pods.stream()
+        .anyMatch(p -> !p.getMetadata().getName().equals(first.getMetadata().getName())
+            && "Running".equals(p.getStatus().getPhase()))).orTimeout(60, TimeUnit.SECONDS).join();
+    assertThat(client.resources(Task.class).inNamespace(ns).withName("evicted").get().getStatus().phase())
+        .isEqualTo(TaskPhase.Running);
+    assertThat(client.batch().v1().jobs().inNamespace(ns).withName("evicted").get().getStatus().getFailed())
+        .as("a disruption does not count as a failure").isIn(null, 0);
+  }
+
+  @Test
+  void anImageThatCannotBePulledFailsTheTaskInsteadOfHanging() {
+    agent(ns, "broken-image", PodOutcome.succeed().imagePullError("agent"));
+    task(ns, "pull", "broken-image", List.of(), List.of());
+
+    Task failed = awaitTask(ns, "pull", phase(TaskPhase.Failed));
+
+    assertThat(failed.getStatus().conditions().getFirst().getReason()).isEqualTo("ImagePullFailed");
+    assertThat(failed.getStatus().conditions().getFirst().getMessage())
+        .startsWith("image example.test/devbox:1 of container agent could not be pulled: ErrImagePull");
+    assertThat(client.batch().v1().jobs().inNamespace(ns).withName("pull").get().getSpec().getSuspend()).isTrue();
+  }
+
   /** The Task's events once they include {@code reason} (an event follows its status write). */
   private static List<Event> eventsOf(String task, String reason) {
     Predicate<Event> ofTask = e -> "Task".equals(e.getInvolvedObject().getKind())

@@ -184,6 +184,30 @@ class AdmissionStopTimeoutTest {
         .containsExactly(new PodFinalizer(NS, "t-x", false));
   }
 
+  @Test
+  void anImageThatCannotBePulledFailsTheTaskAfterTheGracePeriod() {
+    Task task = running(task("t", null, false, List.of()), "2026-11-21T10:00:00Z");
+    Pod waiting = new PodBuilder(pod("t-x", "Pending", List.of(), null)).editMetadata()
+        .withCreationTimestamp("2026-11-21T09:59:35Z").endMetadata().editStatus().addNewContainerStatus()
+        .withName("agent").withImage("example.test/devbox:9").withNewState().withNewWaiting()
+        .withReason("ImagePullBackOff").withMessage("Back-off pulling image").endWaiting().endState()
+        .endContainerStatus().endStatus().build();
+    FakeCluster cluster = new FakeCluster().add(job("t", false)).add(waiting);
+
+    assertThat(reconciler.reconcile(task, cluster, false)).as("30 s into a 2 min grace")
+        .containsExactly(new RequeueAfter(Duration.ofSeconds(90).plusMillis(100)));
+
+    TaskReconciler strict = new TaskReconciler(IMAGES, Duration.ofSeconds(10),
+        Clock.fixed(Instant.parse(NOW), ZoneOffset.UTC));
+    List<Action> actions = strict.reconcile(task, cluster, false);
+    assertThat(actions.getFirst()).isEqualTo(new SuspendJob(NS, "t"));
+    TaskStatus status = status(actions);
+    assertThat(status.phase()).isEqualTo(TaskPhase.Failed);
+    assertThat(status.conditions().getFirst().getReason()).isEqualTo("ImagePullFailed");
+    assertThat(status.conditions().getFirst().getMessage()).isEqualTo("image example.test/devbox:9 of container agent"
+        + " could not be pulled: ImagePullBackOff: Back-off pulling image (for 30 s)");
+  }
+
   private static Job job(String name, boolean suspended) {
     return new JobBuilder().withNewMetadata().withNamespace(NS).withName(name).endMetadata()
         .withNewSpec().withSuspend(suspended).endSpec().build();
