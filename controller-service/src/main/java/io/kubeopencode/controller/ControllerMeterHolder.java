@@ -20,4 +20,14 @@ final class ControllerMeterHolder implements ControllerMetrics {
   public void jobCreated() {
     delegate.jobCreated();
   }
+
+  @Override
+  public void admitted(String agentKey, Duration waited) {
+    delegate.admitted(agentKey, waited);
+  }
+
+  @Override
+  public void quotaRejected(String agentKey) {
+    delegate.quotaRejected(agentKey);
+  }
 }

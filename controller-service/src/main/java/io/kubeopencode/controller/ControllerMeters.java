@@ -21,9 +21,13 @@ final class ControllerMeters implements ControllerMetrics, AutoCloseable {
   private final Map<String, Counter> reconciles = new ConcurrentHashMap<>();
   private final Timer duration;
   private final Counter jobsCreated;
+  private final Caches caches;
+  private final Map<String, Timer> admissionWait = new ConcurrentHashMap<>();
+  private final Map<String, Counter> quotaRejections = new ConcurrentHashMap<>();
 
   ControllerMeters(MeterRegistry registry, WorkQueue queue, Caches caches) {
     this.registry = registry;
+    this.caches = caches;
     this.duration = registry.getOrCreate(Timer.builder(PREFIX + "reconcile.duration")
         .description("Time to reconcile one Task"));
     this.jobsCreated = registry.getOrCreate(Counter.builder(PREFIX + "jobs.created")
@@ -48,6 +52,24 @@ final class ControllerMeters implements ControllerMetrics, AutoCloseable {
   @Override
   public void jobCreated() {
     jobsCreated.increment();
+  }
+
+  @Override
+  public void admitted(String agentKey, Duration waited) {
+    admissionWait.computeIfAbsent(agentKey, key -> {
+      // First sight of a limited Agent: its queue length becomes a gauge too.
+      registry.getOrCreate(Gauge.builder(PREFIX + "agent.queue.length", () -> caches.waitingFor(key).size())
+          .tags(List.of(Tag.create("agent", key))).description("Tasks waiting for a limited Agent"));
+      return registry.getOrCreate(Timer.builder(PREFIX + "agent.admission.wait").tags(List.of(Tag.create("agent", key)))
+          .description("Time from a Task's creation to its start, for limited Agents"));
+    }).record(waited);
+  }
+
+  @Override
+  public void quotaRejected(String agentKey) {
+    quotaRejections.computeIfAbsent(agentKey, key -> registry.getOrCreate(Counter.builder(PREFIX
+        + "agent.quota.rejected").tags(List.of(Tag.create("agent", key)))
+        .description("Task starts delayed because the Agent's start quota was used up"))).increment();
   }
 
   /** The registry is the JVM's: take our meters out, so they never report a stopped controller. */

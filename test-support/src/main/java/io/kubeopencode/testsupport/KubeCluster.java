@@ -147,7 +147,8 @@ public final class KubeCluster implements AutoCloseable {
           "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
           "--node-lease-duration-seconds=40",
           "--cidr=10.244.0.0/16",
-          "--node-ip=10.244.255.1"));
+          // The API server dials a node only for logs/exec; keep that on loopback (refused at once).
+          "--node-ip=127.0.0.1"));
       client.nodes().resource(simulatedNode()).create();
       try {
         client.nodes().withName(KWOK_NODE).waitUntilCondition(KubeCluster::isReady, 60, TimeUnit.SECONDS);

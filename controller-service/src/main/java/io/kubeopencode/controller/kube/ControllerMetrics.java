@@ -9,11 +9,23 @@ public interface ControllerMetrics {
 
   void jobCreated();
 
+  /** A Task of a limited Agent ({@code namespace/name}) started after waiting {@code waited} since creation. */
+  void admitted(String agentKey, Duration waited);
+
+  /** A Task had to wait because its Agent's start quota was used up. */
+  void quotaRejected(String agentKey);
+
   ControllerMetrics NONE = new ControllerMetrics() {
     @Override
     public void reconciled(String result, Duration duration) {}
 
     @Override
     public void jobCreated() {}
+
+    @Override
+    public void admitted(String agentKey, Duration waited) {}
+
+    @Override
+    public void quotaRejected(String agentKey) {}
   };
 }

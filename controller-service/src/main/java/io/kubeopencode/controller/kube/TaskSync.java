@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubeopencode.api.KubeOpenCode;
 import io.kubeopencode.api.v1alpha1.Task;
+import io.kubeopencode.api.v1alpha1.TaskPhase;
+import io.kubeopencode.controller.job.Reasons;
 import io.kubeopencode.controller.job.TaskNames;
 import io.kubeopencode.controller.reconcile.Action.CreateConfigMap;
 import io.kubeopencode.controller.reconcile.Action.CreateJob;
@@ -135,7 +137,12 @@ final class TaskSync {
             }
           }
           jobsExpected.put(key, clock.instant());
-          agentKey.ifPresent(agent -> admissions.admitted(agent, key));
+          Task admittedTask = current;
+          agentKey.ifPresent(agent -> {
+            admissions.admitted(agent, key);
+            metrics.admitted(agent, Duration.between(java.time.Instant.parse(
+                admittedTask.getMetadata().getCreationTimestamp()), clock.instant()));
+          });
         }
         case SuspendJob a -> {
           client.batch().v1().jobs().inNamespace(a.namespace()).withName(a.name())
@@ -160,6 +167,9 @@ final class TaskSync {
         }
         case RequeueAfter a -> requeue = Optional.of(a.delay());
         default -> {
+          if (action instanceof UpdateStatus update && agentKey.isPresent() && quotaWait(current, update)) {
+            metrics.quotaRejected(agentKey.get());
+          }
           if (!apply(current, action, key)) {
             return Optional.of(TaskController.CONFLICT_RETRY);
           }
@@ -167,6 +177,13 @@ final class TaskSync {
       }
     }
     return requeue;
+  }
+
+  /** A Task that starts waiting for its Agent's quota now. */
+  private static boolean quotaWait(Task task, UpdateStatus update) {
+    boolean wasQueued = task.getStatus() != null && task.getStatus().phase() == TaskPhase.Queued;
+    return !wasQueued && update.status().phase() == TaskPhase.Queued && update.status().conditions().stream()
+        .anyMatch(c -> Reasons.QUOTA_EXCEEDED.equals(c.getReason()));
   }
 
   /** A start whose Job was refused does not count against the quota. */

@@ -64,14 +64,22 @@ class ControllerServiceTest {
       assertThat(status(controller.port(), "/observe/health/started")).isEqualTo(200);
       assertThat(status(controller.port(), "/observe/health/live")).isEqualTo(200);
 
-      createAgent(ns);
+      createAgent(ns, 5, new io.kubeopencode.api.v1alpha1.Quota(1, 60));
       createTask(ns, "one");
       awaitPhase(ns, "one", TaskPhase.Completed);
+      createTask(ns, "two");
+      awaitPhase(ns, "two", TaskPhase.Queued);
 
       String metrics = get(controller.port(), "/observe/metrics");
+      String agent = "agent=\"" + ns + "/agent\"";
+      assertThat(metrics).containsPattern("kubeopencode_agent_admission_wait_seconds_count\\{[^}]*" + agent
+              + "[^}]*} 1\\.0")
+          .containsPattern("kubeopencode_agent_quota_rejected_total\\{[^}]*" + agent + "[^}]*} 1\\.0")
+          .containsPattern("kubeopencode_agent_queue_length\\{[^}]*" + agent + "[^}]*} 1\\.0");
       assertThat(metrics).containsPattern("kubeopencode_jobs_created_total(\\{[^}]*})? 1\\.0")
           .containsPattern("kubeopencode_reconciles_total\\{[^}]*result=\"success\"[^}]*} [1-9]")
           .containsPattern("kubeopencode_tasks\\{[^}]*phase=\"Completed\"[^}]*} 1\\.0")
+          .containsPattern("kubeopencode_tasks\\{[^}]*phase=\"Queued\"[^}]*} 1\\.0")
           .contains("kubeopencode_workqueue_depth")
           .contains("kubeopencode_reconcile_duration_seconds");
       Lease lease = client.leases().inNamespace(ns).withName("kubeopencode-controller").get();
@@ -110,10 +118,15 @@ class ControllerServiceTest {
   }
 
   private static void createAgent(String ns) {
+    createAgent(ns, null, null);
+  }
+
+  private static void createAgent(String ns, Integer maxConcurrent, io.kubeopencode.api.v1alpha1.Quota quota) {
     Agent agent = new Agent();
     agent.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("agent").build());
     agent.setSpec(new AgentSpec(null, null, "/workspace", null, null, null, null,
-        new AgentPodSpec(null, PodOutcome.succeed().annotations(), null, null, null), "sa", null, null, null));
+        new AgentPodSpec(null, PodOutcome.succeed().annotations(), null, null, null), "sa", null, maxConcurrent,
+        quota));
     client.resource(agent).create();
   }
 
