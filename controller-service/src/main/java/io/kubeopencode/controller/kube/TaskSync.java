@@ -12,6 +12,7 @@ import io.kubeopencode.api.v1alpha1.Task;
 import io.kubeopencode.api.v1alpha1.TaskPhase;
 import io.kubeopencode.controller.job.Reasons;
 import io.kubeopencode.controller.job.TaskNames;
+import io.kubeopencode.controller.reconcile.Action.CaptureLogTail;
 import io.kubeopencode.controller.reconcile.Action.CreateConfigMap;
 import io.kubeopencode.controller.reconcile.Action.CreateJob;
 import io.kubeopencode.controller.reconcile.Action.DeleteRunObjects;
@@ -105,6 +106,7 @@ final class TaskSync {
     List<Action> actions = reconciler.reconcile(task, view, jobExpected(key));
     Optional<Duration> requeue = Optional.empty();
     Task current = task;
+    String logTail = null;
     RecordStart recordedStart = null;
     for (Action action : actions) {
       switch (action) {
@@ -166,9 +168,13 @@ final class TaskSync {
               a.jobName());
         }
         case RequeueAfter a -> requeue = Optional.of(a.delay());
+        case CaptureLogTail a -> logTail = PodLogs.tail(client, a.namespace(), a.pod(), a.container()).orElse(null);
         default -> {
           if (action instanceof UpdateStatus update && agentKey.isPresent() && quotaWait(current, update)) {
             metrics.quotaRejected(agentKey.get());
+          }
+          if (action instanceof UpdateStatus update && logTail != null) {
+            action = new UpdateStatus(withLogTail(update.status(), logTail));
           }
           if (!apply(current, action, key)) {
             return Optional.of(TaskController.CONFLICT_RETRY);
@@ -177,6 +183,12 @@ final class TaskSync {
       }
     }
     return requeue;
+  }
+
+  private static io.kubeopencode.api.v1alpha1.TaskStatus withLogTail(io.kubeopencode.api.v1alpha1.TaskStatus s,
+      String logTail) {
+    return new io.kubeopencode.api.v1alpha1.TaskStatus(s.observedGeneration(), s.phase(), s.jobName(), s.podName(),
+        s.podNamespace(), s.startTime(), s.completionTime(), s.outputs(), s.conditions(), logTail);
   }
 
   /** A Task that starts waiting for its Agent's quota now. */

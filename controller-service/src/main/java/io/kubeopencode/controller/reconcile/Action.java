@@ -39,6 +39,12 @@ public sealed interface Action {
   /** Deletes what a cross-namespace Task left in the Agent's namespace (owner references cannot reach it). */
   record DeleteRunObjects(String namespace, String jobName, String configMapName) implements Action {}
 
+  /**
+   * Reads the end of the agent container's log into the {@code logTail} of the status update that follows (a run
+   * that failed or was stopped), before the pod is gone.
+   */
+  record CaptureLogTail(String namespace, String pod, String container) implements Action {}
+
   /** Reconcile this Task again after {@code delay} (a deadline), whatever happens meanwhile. */
   record RequeueAfter(Duration delay) implements Action {}
 }

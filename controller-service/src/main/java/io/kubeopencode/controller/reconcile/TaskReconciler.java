@@ -236,6 +236,7 @@ public final class TaskReconciler {
       return actions;
     }
     Optional<Pod> pod = newest(pods);
+    actions.addAll(captureLogTail(pod));
     if (stopRequested(task)) {
       String message = "stopped by the kubeopencode.io/stop annotation";
       TaskResults results = TaskResults.collect(task, JobOutcome.collectorMessage(pod));
@@ -324,7 +325,15 @@ public final class TaskReconciler {
   private List<Action> finishFailed(Task task, JobOutcome outcome, Optional<Pod> pod) {
     TaskStatus status = statuses.finished(task, TaskPhase.Failed, false, outcome.reason(), outcome.message(),
         outcome.finishedAt(), pod, null, false);
-    return List.of(new UpdateStatus(status), new RecordEvent(true, outcome.reason(), outcome.message()));
+    List<Action> actions = new ArrayList<>(captureLogTail(pod));
+    actions.add(new UpdateStatus(status));
+    actions.add(new RecordEvent(true, outcome.reason(), outcome.message()));
+    return actions;
+  }
+
+  private static List<Action> captureLogTail(Optional<Pod> pod) {
+    return pod.<Action>map(p -> new Action.CaptureLogTail(p.getMetadata().getNamespace(), p.getMetadata().getName(),
+        JobOutcome.AGENT)).stream().toList();
   }
 
   /** Fails a Task before or after it ran: phase Failed with the reason, and a Warning event. */

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** maxConcurrentTasks with oldest-first admission, and the stop annotation, on a real API server. */
+// The controllers are try-with-resources for their lifetime only.
+@SuppressWarnings("try")
 class AdmissionAndStopTest {
   private static KubernetesClient client;
   private static KubeCluster cluster;

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A controller restarted while a Task runs picks it up where it was: no second Job, and the Task still finishes. */
+// The controllers are try-with-resources for their lifetime only.
+@SuppressWarnings("try")
 class ControllerRestartTest {
 
   @Test

@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** An Agent shared across namespaces, on a real API server with the Job controller and kwok. */
+// The controllers are try-with-resources for their lifetime only.
+@SuppressWarnings("try")
 class CrossNamespaceAgentTest {
 
   @Test

@@ -201,6 +201,8 @@ class TaskReconcilerTest {
     List<Action> actions = reconciler.reconcile(task, cluster, false);
 
     assertFailed(actions, "AgentFailed", "container agent exited with code 3: tests still fail");
+    assertThat(actions.getFirst()).as("the log is read before the status is written")
+        .isEqualTo(new Action.CaptureLogTail(NS, "fix-abcde", "agent"));
     assertThat(statusOf(actions).completionTime()).isEqualTo("2026-11-21T10:03:00Z");
   }
 
