@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs KubeOpenCode (the controller-service) against the current kubeconfig's cluster. Without a kubeconfig it
+# Runs KubeOpenCode (the controller-service and the cleanup-service) against the current kubeconfig's cluster. Without a kubeconfig it
 # first starts an embedded local control plane (kube-apiserver, etcd, Job controller, GC and a kwok node whose pods
 # are simulated) and runs against that. Stop with Ctrl-C.
 #
@@ -12,8 +12,8 @@ java="$JAVA_HOME/bin/java"
 
 log() { printf '[run] %s\n' "$*" >&2; }
 
-log "building the controller"
-./mvnw -B -q -DskipTests -pl controller-service -am package
+log "building the services"
+./mvnw -B -q -DskipTests -pl controller-service,cleanup-service -am package
 
 kubeconfig="${KUBECONFIG:-$HOME/.kube/config}"
 local_pid=""
@@ -42,9 +42,13 @@ else
   log "local control plane ready: export KUBECONFIG=$KUBECONFIG to use kubectl with it"
 fi
 
+jvm=(-Djava.util.logging.manager=io.kubeopencode.service.ShutdownSafeLogManager)
 log "starting the controller (health: http://localhost:${SERVER_PORT:-8080}/observe/health)"
-"$java" -Djava.util.logging.manager=io.kubeopencode.service.ShutdownSafeLogManager \
-  -jar controller-service/target/kubeopencode-controller.jar &
+"$java" "${jvm[@]}" -jar controller-service/target/kubeopencode-controller.jar &
 controller_pid=$!
-trap 'kill $controller_pid 2>/dev/null; wait $controller_pid 2>/dev/null; cleanup' EXIT INT TERM
-wait "$controller_pid"
+log "starting the cleanup-service (health: http://localhost:${CLEANUP_PORT:-8081}/observe/health)"
+SERVER_PORT="${CLEANUP_PORT:-8081}" "$java" "${jvm[@]}" -jar cleanup-service/target/kubeopencode-cleanup.jar &
+cleanup_pid=$!
+trap 'kill $controller_pid $cleanup_pid 2>/dev/null; wait $controller_pid $cleanup_pid 2>/dev/null; cleanup' \
+  EXIT INT TERM
+wait -n "$controller_pid" "$cleanup_pid"

@@ -13,6 +13,7 @@ import io.kubeopencode.api.v1alpha1.Task;
 import io.kubeopencode.api.v1alpha1.TaskPhase;
 import io.kubeopencode.api.v1alpha1.TaskTemplate;
 import io.kubeopencode.controller.reconcile.AgentKeys;
+import io.kubeopencode.service.InformerSet;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -45,26 +46,26 @@ public final class Caches implements AutoCloseable {
   public Caches(KubernetesClient client, List<String> namespaces, Duration resync, Consumer<String> enqueue,
       Consumer<String> agentChanged) {
     templates = new InformerSet<>(ns -> ns == null ? client.resources(TaskTemplate.class).inAnyNamespace()
-        : client.resources(TaskTemplate.class).inNamespace(ns), namespaces, resync, Map.of(), null);
+        : client.resources(TaskTemplate.class).inNamespace(ns), namespaces, resync, Map.of(), null, null);
     agents = new InformerSet<>(ns -> ns == null ? client.resources(Agent.class).inAnyNamespace()
-        : client.resources(Agent.class).inNamespace(ns), namespaces, resync, Map.of(),
+        : client.resources(Agent.class).inNamespace(ns), namespaces, resync, Map.of(), null,
         handler(agent -> agentChanged.accept(key(agent))));
     Function<Task, List<String>> byAgent = task -> AgentKeys.of(task, templates::get).map(List::of)
         .orElse(List.of());
     tasks = new InformerSet<>(ns -> ns == null ? client.resources(Task.class).inAnyNamespace()
-        : client.resources(Task.class).inNamespace(ns), namespaces, resync, Map.of(TASKS_BY_AGENT, byAgent),
+        : client.resources(Task.class).inNamespace(ns), namespaces, resync, Map.of(TASKS_BY_AGENT, byAgent), null,
         new TaskEvents(enqueue, agentChanged));
     configs = new InformerSet<>(ns -> ns == null ? client.resources(KubeOpenCodeConfig.class).inAnyNamespace()
-        : client.resources(KubeOpenCodeConfig.class).inNamespace(ns), namespaces, resync, Map.of(), null);
+        : client.resources(KubeOpenCodeConfig.class).inNamespace(ns), namespaces, resync, Map.of(), null, null);
     jobs = new InformerSet<>(ns -> (ns == null ? client.batch().v1().jobs().inAnyNamespace()
         : client.batch().v1().jobs().inNamespace(ns))
-        .withLabel(KubeOpenCode.LABEL_MANAGED_BY, KubeOpenCode.MANAGED_BY_VALUE), namespaces, resync, Map.of(),
+        .withLabel(KubeOpenCode.LABEL_MANAGED_BY, KubeOpenCode.MANAGED_BY_VALUE), namespaces, resync, Map.of(), null,
         handler(job -> ownerTask(job).ifPresent(enqueue)));
     Function<Pod, List<String>> byJob = pod -> owner(pod, "Job")
         .map(job -> List.of(pod.getMetadata().getNamespace() + "/" + job)).orElse(List.of());
     pods = new InformerSet<>(ns -> (ns == null ? client.pods().inAnyNamespace() : client.pods().inNamespace(ns))
         .withLabel(KubeOpenCode.LABEL_MANAGED_BY, KubeOpenCode.MANAGED_BY_VALUE), namespaces, resync,
-        Map.of(PODS_BY_JOB, byJob), handler(pod -> owner(pod, "Job")
+        Map.of(PODS_BY_JOB, byJob), null, handler(pod -> owner(pod, "Job")
             .flatMap(job -> jobs.get(pod.getMetadata().getNamespace(), job))
             .flatMap(Caches::ownerTask).ifPresent(enqueue)));
   }
