@@ -24,6 +24,8 @@ public final class PodContract {
   public static final String ENV_URL_CONTEXTS = "URL_CONTEXTS";
   /** context-init: extra absolute directories it may write to besides the workspace, ':'-separated. */
   public static final String ENV_ALLOWED_ROOTS = "ALLOWED_ROOTS";
+  /** context-init: the most bytes one URL context may download (default 10 MiB); a larger body fails the fetch. */
+  public static final String ENV_URL_MAX_BYTES = "URL_MAX_BYTES";
   /** URL credentials: {@code <authEnvPrefix>_TOKEN}, {@code _USERNAME}, {@code _PASSWORD} (secret-backed, optional). */
   public static final String SUFFIX_TOKEN = "_TOKEN";
   public static final String SUFFIX_USERNAME = "_USERNAME";
@@ -36,6 +38,14 @@ public final class PodContract {
    * messages per pod, shared by its containers ({@code OutputsCodec.maxBytesForPod}).
    */
   public static final String ENV_OUTPUT_MAX_BYTES = "OUTPUT_MAX_BYTES";
+
+  /**
+   * context-init and output-collector: where to write the termination message, default
+   * {@link #DEFAULT_TERMINATION_LOG_PATH}. The controller never sets it (the kubelet reads the default path); tests
+   * and local runs do.
+   */
+  public static final String ENV_TERMINATION_LOG_PATH = "TERMINATION_LOG_PATH";
+  public static final String DEFAULT_TERMINATION_LOG_PATH = "/dev/termination-log";
 
   /** git-init, one repository per container. */
   public static final String ENV_GIT_REPO = "GIT_REPO";
