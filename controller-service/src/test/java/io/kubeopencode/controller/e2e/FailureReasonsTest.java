@@ -1,0 +1,114 @@
+package io.kubeopencode.controller.e2e;
+
+import static io.kubeopencode.controller.e2e.TaskLifecycleTest.awaitTask;
+import static io.kubeopencode.controller.e2e.TaskLifecycleTest.phase;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubeopencode.api.v1alpha1.Agent;
+import io.kubeopencode.api.v1alpha1.AgentPodSpec;
+import io.kubeopencode.api.v1alpha1.AgentReference;
+import io.kubeopencode.api.v1alpha1.AgentSpec;
+import io.kubeopencode.api.v1alpha1.ContextItem;
+import io.kubeopencode.api.v1alpha1.GitContext;
+import io.kubeopencode.api.v1alpha1.Quota;
+import io.kubeopencode.api.v1alpha1.Task;
+import io.kubeopencode.api.v1alpha1.TaskPhase;
+import io.kubeopencode.api.v1alpha1.TaskSpec;
+import io.kubeopencode.testsupport.KubeBinaries;
+import io.kubeopencode.testsupport.KubeCluster;
+import io.kubeopencode.testsupport.PodOutcome;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Each way a run can fail is named, on a real API server with the Job controller and kwok. */
+class FailureReasonsTest {
+  private static KubeCluster cluster;
+  private static KubernetesClient client;
+  private static String ns;
+  private static InProcessController controller;
+
+  @BeforeAll
+  static void start() {
+    cluster = KubeCluster.shared().withJobController().withSimulatedNodes();
+    cluster.installCrds(KubeBinaries.projectRoot().resolve("charts/kubeopencode/crds"));
+    client = cluster.client();
+    TaskLifecycleTest.client = client;
+    ns = cluster.createNamespace("reasons");
+    controller = new InProcessController(client, List.of(ns));
+  }
+
+  @AfterAll
+  static void stop() {
+    controller.close();
+  }
+
+  private static void agent(String name, AgentPodSpec podSpec, Quota quota) {
+    Agent agent = new Agent();
+    agent.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
+    agent.setSpec(new AgentSpec(null, null, "/workspace", null, null, null, null, podSpec, "sa", null, null, quota));
+    client.resource(agent).create();
+  }
+
+  private static AgentPodSpec outcome(PodOutcome outcome) {
+    return new AgentPodSpec(null, outcome.annotations(), null, null, null);
+  }
+
+  private static Task task(String name, String agent, String timeout, List<ContextItem> contexts) {
+    Task task = new Task();
+    task.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
+    task.setSpec(new TaskSpec("x", contexts, AgentReference.of(agent), null, null, timeout));
+    client.resource(task).create();
+    return awaitTask(ns, name, phase(TaskPhase.Failed));
+  }
+
+  private static void assertReason(Task failed, String reason, String messageStart) {
+    assertThat(failed.getStatus().conditions().getFirst().getReason()).isEqualTo(reason);
+    assertThat(failed.getStatus().conditions().getFirst().getMessage()).startsWith(messageStart);
+  }
+
+  @Test
+  void aTaskPastItsTimeoutFailsWithTimeout() {
+    agent("slow", outcome(PodOutcome.succeed().hold()), null);
+
+    Task failed = task("slow-task", "slow", "3s", List.of());
+
+    assertReason(failed, "Timeout", "the Task ran longer than its timeout");
+    assertThat(java.time.Duration.between(java.time.Instant.parse(failed.getStatus().startTime()),
+        java.time.Instant.parse(failed.getStatus().completionTime()))).isBetween(java.time.Duration.ofSeconds(2),
+        java.time.Duration.ofSeconds(20));
+  }
+
+  @Test
+  void anOutOfMemoryAgentIsNamed() {
+    agent("hungry", outcome(PodOutcome.exit(137).reason("agent", "OOMKilled")), null);
+
+    assertReason(task("oom", "hungry", null, List.of()), "OOMKilled",
+        "container agent was killed for exceeding its memory limit (exit code 137)");
+  }
+
+  @Test
+  void aFailingGitInitNamesTheContainerAndItsMessage() {
+    agent("cloner", outcome(PodOutcome.succeed().failInitContainer("git-init-0", 2, "ref 'v9' not found")), null);
+
+    assertReason(task("clone", "cloner", null, List.of(ContextItem.git("src", "src",
+        new GitContext("https://example.test/r.git", "v9", null, null, null, null)))), "ContextError",
+        "init container git-init-0 failed with exit code 2: ref 'v9' not found");
+  }
+
+  @Test
+  void aJobTheApiServerRefusesFailsTheTaskAndGivesItsQuotaStartBack() {
+    agent("misconfigured", new AgentPodSpec(null, null, null, "Not_A_Valid_Name", null), new Quota(1, 3600));
+
+    Task failed = task("refused", "misconfigured", null, List.of());
+
+    assertReason(failed, "JobCreationError", "the Job could not be created:");
+    assertThat(failed.getStatus().conditions().getFirst().getMessage()).contains("runtimeClassName");
+    Agent agent = client.resources(Agent.class).inNamespace(ns).withName("misconfigured").get();
+    assertThat(agent.getStatus() == null ? List.of() : agent.getStatus().taskStartHistory())
+        .as("the refused start no longer counts against the quota").isEmpty();
+  }
+}
