@@ -73,6 +73,12 @@ public final class PodContract {
   public static final String OPENCODE_CONFIG_PATH = TOOLS_DIR + "/opencode.json";
   /** Relative to the workspace. */
   public static final String TASK_FILE = "task.md";
+  /**
+   * Git config git-init writes (its {@code safe.directory} entries), relative to the workspace; the agent container
+   * includes it through {@code GIT_CONFIG_COUNT}/{@code GIT_CONFIG_KEY_0}/{@code GIT_CONFIG_VALUE_0}, so git there
+   * trusts clones made by another user.
+   */
+  public static final String GIT_SHARED_CONFIG = ".kubeopencode/gitconfig";
   public static final String CONTEXT_FILE = ".kubeopencode/context.md";
 
   private PodContract() {}

@@ -172,6 +172,12 @@ public final class AgentJobBuilder {
       mounts.add(new VolumeMountBuilder().withName(CONTEXT_VOLUME).withMountPath(PodContract.OPENCODE_CONFIG_PATH)
           .withSubPath(in.plan().configMapPaths().get(ContextPlanner.KEY_AGENT_CONFIG)).withReadOnly(true).build());
     }
+    if (!in.plan().gitClones().isEmpty()) {
+      // git in the agent container must trust the clones git-init made (possibly as another user).
+      env.add(SystemContainers.env("GIT_CONFIG_COUNT", "1"));
+      env.add(SystemContainers.env("GIT_CONFIG_KEY_0", "include.path"));
+      env.add(SystemContainers.env("GIT_CONFIG_VALUE_0", in.agent().workspaceDir() + "/" + PodContract.GIT_SHARED_CONFIG));
+    }
     in.plan().agentMounts().forEach(m -> mounts.add(new VolumeMountBuilder().withName(CONTEXT_VOLUME)
         .withMountPath(m.mountPath()).withSubPath(m.volumePath()).withReadOnly(true).build()));
     env.addAll(credentials.env());

@@ -244,6 +244,9 @@ class AgentJobBuilderTest {
         .containsExactly("GIT_USERNAME<-git-creds/username", "GIT_PASSWORD<-git-creds/password",
             "GIT_SSH_KEY<-git-creds/ssh-privatekey", "GIT_SSH_KNOWN_HOSTS<-git-creds/ssh-known-hosts");
     assertThat(git.getVolumeMounts()).extracting(VolumeMount::getMountPath).containsExactly(WS);
+    assertThat(plainEnv(container(pod(job), "agent"))).as("git in the agent trusts git-init's clones")
+        .containsEntry("GIT_CONFIG_COUNT", "1").containsEntry("GIT_CONFIG_KEY_0", "include.path")
+        .containsEntry("GIT_CONFIG_VALUE_0", WS + "/.kubeopencode/gitconfig");
   }
 
   @Test
