@@ -26,7 +26,7 @@ public record ControllerSettings(List<String> namespaces, int workers, Duration 
     Config images = c.get("images");
     return new ControllerSettings(
         list(c.get("namespaces")),
-        c.get("workers").asInt().orElse(4),
+        c.get("workers").asInt().orElse(16),
         duration(c.get("resync-period"), Duration.ofMinutes(5)),
         new ImageDefaults(
             images.get("agent").asString().orElse(ImageDefaults.DEFAULT_AGENT_IMAGE),

@@ -155,5 +155,6 @@ public final class TaskController implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    sync.close();
   }
 }

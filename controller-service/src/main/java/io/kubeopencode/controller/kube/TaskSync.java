@@ -55,6 +55,8 @@ final class TaskSync {
   private final Admissions admissions = new Admissions();
   private final AgentStatusWriter agentStatus;
   private final String instance = UUID.randomUUID().toString().substring(0, 8);
+  private final java.util.concurrent.ExecutorService events = java.util.concurrent.Executors.newFixedThreadPool(2,
+      Thread.ofPlatform().name("events-", 0).daemon(true).factory());
 
   TaskSync(KubernetesClient client, Caches caches, TaskReconciler reconciler, ControllerMetrics metrics,
       Clock clock) {
@@ -198,6 +200,16 @@ final class TaskSync {
         .anyMatch(c -> Reasons.QUOTA_EXCEEDED.equals(c.getReason()));
   }
 
+  /** Stops posting Events, waiting briefly for those already handed over. */
+  void close() {
+    events.shutdown();
+    try {
+      events.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** A start whose Job was refused does not count against the quota. */
   private void rollBack(RecordStart start) {
     for (int attempt = 0; attempt < 5; attempt++) {
@@ -299,7 +311,8 @@ final class TaskSync {
       LOG.log(System.Logger.Level.INFO, "task {0}: {1} ({2})", key, update.status().phase(),
           update.status().conditions().isEmpty() ? "" : update.status().conditions().getFirst().getReason());
     } else if (action instanceof RecordEvent event) {
-      recordEvent(task, event);
+      // Off the worker thread: an Event is best effort and must not delay the next Task.
+      events.execute(() -> recordEvent(task, event));
     }
     return true;
   }

@@ -22,6 +22,7 @@ public final class WorkQueue implements AutoCloseable {
   private final LinkedHashSet<String> queued = new LinkedHashSet<>();
   private final Set<String> active = new HashSet<>();
   private final Set<String> dirty = new HashSet<>();
+  private final Set<String> delayed = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "workqueue-timer");
     t.setDaemon(true);
@@ -45,11 +46,18 @@ public final class WorkQueue implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds the key after {@code delay}. A key already waiting for its timer is not scheduled again, so a stream of
+   * events for one key costs one pass per delay (a debounce).
+   */
   public void addAfter(String key, Duration delay) {
     if (delay.isZero() || delay.isNegative()) {
       add(key);
-    } else if (!timers.isShutdown()) {
-      timers.schedule(() -> add(key), delay.toMillis(), TimeUnit.MILLISECONDS);
+    } else if (!timers.isShutdown() && delayed.add(key)) {
+      timers.schedule(() -> {
+        delayed.remove(key);
+        add(key);
+      }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

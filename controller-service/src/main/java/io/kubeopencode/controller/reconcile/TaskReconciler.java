@@ -178,9 +178,8 @@ public final class TaskReconciler {
       actions.add(new Action.RecordStart(agentNs, agentRef.name(), new TaskStartRecord(task.getMetadata().getName(),
           namespace, statuses.now())));
     }
-    if (view.configMap(agentNs, configMap.getMetadata().getName()).isEmpty()) {
-      actions.add(new CreateConfigMap(configMap));
-    }
+    // Created unconditionally: "already exists" is fine (a restart), and a GET first would cost a round trip.
+    actions.add(new CreateConfigMap(configMap));
     actions.add(new CreateJob(job));
     actions.add(new UpdateStatus(statuses.running(task, job.getMetadata().getName(), agentNs, null)));
     actions.add(new RecordEvent(false, "Started", "created Job " + job.getMetadata().getName()

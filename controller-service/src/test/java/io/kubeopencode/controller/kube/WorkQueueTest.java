@@ -48,6 +48,21 @@ class WorkQueueTest {
   }
 
   @Test
+  void addAfterDebouncesAKeyThatIsAlreadyWaiting() throws Exception {
+    queue.addAfter("ns/a", Duration.ofMillis(150));
+    queue.addAfter("ns/a", Duration.ofMillis(150));
+    queue.addAfter("ns/a", Duration.ofMillis(150));
+
+    assertThat(queue.take()).contains("ns/a");
+    queue.done("ns/a");
+    Thread.sleep(300);
+    assertThat(queue.depth()).as("one pass for three delayed adds").isZero();
+
+    queue.addAfter("ns/a", Duration.ofMillis(50));
+    assertThat(queue.take()).as("after it fired, the key can be delayed again").contains("ns/a");
+  }
+
+  @Test
   void closingReleasesWaitingWorkers() throws Exception {
     var result = Executors.newSingleThreadExecutor().submit(queue::take);
     Thread.sleep(50);
