@@ -59,6 +59,24 @@ public final class PodContract {
   public static final String ENV_GIT_PASSWORD = "GIT_PASSWORD";
   public static final String ENV_GIT_SSH_KEY = "GIT_SSH_KEY";
   public static final String ENV_GIT_SSH_KNOWN_HOSTS = "GIT_SSH_KNOWN_HOSTS";
+  /**
+   * git-init: the path at which the agent container sees {@code GIT_ROOT/GIT_LINK}, when it differs from git-init's
+   * own (a Git context outside the workspace is cloned into a volume of its own and mounted there by subPath); the
+   * {@code safe.directory} entries name it. Default: the same path.
+   */
+  public static final String ENV_GIT_EXPOSED_AT = "GIT_EXPOSED_AT";
+  /**
+   * git-init: a Git context mounted at the workspace root. The clone is made at {@code GIT_ROOT/GIT_LINK} as usual
+   * (a staging directory on the workspace volume), then its entries (or those of {@code GIT_SUBPATH}) are moved into
+   * this directory; what the workspace already holds there (task.md, other contexts) is kept.
+   */
+  public static final String ENV_GIT_MERGE_INTO = "GIT_MERGE_INTO";
+  /**
+   * git-init: the hidden directory under {@code GIT_ROOT} where a checkout with a subpath lives; the exposed
+   * {@code GIT_ROOT/GIT_LINK} is a link into it. The controller mounts {@code GIT_HIDDEN_DIR/GIT_LINK/<subpath>} by
+   * subPath when the agent sees the clone through a volume of its own.
+   */
+  public static final String GIT_HIDDEN_DIR = ".kubeopencode-git";
   /** Keys of a Git context's Secret. */
   public static final String SECRET_KEY_USERNAME = "username";
   public static final String SECRET_KEY_PASSWORD = "password";
@@ -66,6 +84,31 @@ public final class PodContract {
   public static final String SECRET_KEY_SSH_KNOWN_HOSTS = "ssh-known-hosts";
   /** Keys of a URL context's Secret. */
   public static final String SECRET_KEY_TOKEN = "token";
+
+  /**
+   * Every container, when the Agent names a CA bundle: a PEM file of CA certificates trusted in addition to the
+   * system's (git-init, context-init's URL downloads; the agent gets it too, as upstream set it).
+   */
+  public static final String ENV_CUSTOM_CA_CERT_PATH = "CUSTOM_CA_CERT_PATH";
+  /** Where the Agent's CA bundle (a ConfigMap or Secret key) is mounted read-only in every container. */
+  public static final String CA_BUNDLE_DIR = "/kubeopencode/ca";
+  public static final String CA_BUNDLE_FILE = CA_BUNDLE_DIR + "/ca-bundle.crt";
+  /**
+   * Relative to the workspace: context-init writes the system CA certificates plus the custom ones here, so the
+   * agent's {@code SSL_CERT_FILE} and {@code GIT_SSL_CAINFO} (which replace, not extend, the system list) trust both.
+   */
+  public static final String COMBINED_CA_FILE = ".kubeopencode/ca-certificates.crt";
+  /** context-init: the system CA bundle it combines with the custom one (tests point it elsewhere). */
+  public static final String ENV_SYSTEM_CA_BUNDLE = "SYSTEM_CA_BUNDLE";
+  public static final String DEFAULT_SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+
+  /**
+   * Every container, when the Agent names a proxy: both spellings are set, as tools differ in which they read;
+   * git-init and context-init read them through {@link ProxyEnv}.
+   */
+  public static final String ENV_HTTP_PROXY = "HTTP_PROXY";
+  public static final String ENV_HTTPS_PROXY = "HTTPS_PROXY";
+  public static final String ENV_NO_PROXY = "NO_PROXY";
 
   /** Fixed paths in the pod. */
   public static final String TOOLS_DIR = "/tools";
