@@ -8,6 +8,9 @@ public final class KubeOpenCode {
   /** {@code kubectl get kubeopencode} lists every kind of the product. */
   public static final String CATEGORY = "kubeopencode";
 
+  /** On agent pods and context ConfigMaps, as earlier releases set it: users' NetworkPolicies select on it. */
+  public static final String LABEL_APP = "app";
+  public static final String APP_VALUE = "kubeopencode";
   public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY_VALUE = "kubeopencode";
   public static final String LABEL_TASK = GROUP + "/task";
@@ -23,7 +26,10 @@ public final class KubeOpenCode {
   /** Held by a Task whose Job runs in another namespace, so deleting the Task removes the Job. */
   public static final String FINALIZER_TASK_CLEANUP = GROUP + "/task-cleanup";
 
-  /** The only name a namespace's KubeOpenCodeConfig may have. */
+  /** The Agent a Task runs with when it names neither an Agent nor a TaskTemplate (in the Task's namespace). */
+  public static final String DEFAULT_AGENT_NAME = "default";
+
+  /** The name of the KubeOpenCodeConfig that governs its namespace; others are ignored. */
   public static final String CONFIG_NAME = "default";
 
   private KubeOpenCode() {}

@@ -1,5 +1,12 @@
 package io.kubeopencode.api;
 
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -10,6 +17,8 @@ import io.kubeopencode.api.v1alpha1.Agent;
 import io.kubeopencode.api.v1alpha1.AgentPodSpec;
 import io.kubeopencode.api.v1alpha1.AgentReference;
 import io.kubeopencode.api.v1alpha1.AgentSpec;
+import io.kubeopencode.api.v1alpha1.CaBundle;
+import io.kubeopencode.api.v1alpha1.CaBundleReference;
 import io.kubeopencode.api.v1alpha1.CleanupPolicy;
 import io.kubeopencode.api.v1alpha1.ConfigMapContext;
 import io.kubeopencode.api.v1alpha1.ContextItem;
@@ -20,6 +29,7 @@ import io.kubeopencode.api.v1alpha1.KubeOpenCodeConfigSpec;
 import io.kubeopencode.api.v1alpha1.OutputParameter;
 import io.kubeopencode.api.v1alpha1.Outputs;
 import io.kubeopencode.api.v1alpha1.PodScheduling;
+import io.kubeopencode.api.v1alpha1.ProxyConfig;
 import io.kubeopencode.api.v1alpha1.PullPolicy;
 import io.kubeopencode.api.v1alpha1.Quota;
 import io.kubeopencode.api.v1alpha1.SecretKeyReference;
@@ -47,7 +57,7 @@ final class ApiFixtures {
             true, new SecretReference("git-creds"))),
         ContextItem.runtime("runtime"),
         ContextItem.url("spec", "spec.json", new UrlContext("https://example.test/spec.json",
-            Map.of("Accept", "application/json"), new SecretReference("url-token"), false, "30s")));
+            Map.of("Accept", "application/json"), new SecretReference("url-token"), false, new IntOrString("30s"))));
   }
 
   static Task task(String ns, String name) {
@@ -89,7 +99,17 @@ final class ApiFixtures {
                     .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build()),
             "gvisor",
             new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("500m"))
-                .addToLimits("memory", new Quantity("2Gi")).build()),
+                .addToLimits("memory", new Quantity("2Gi")).build(),
+            new PodSecurityContextBuilder().withRunAsUser(1000L).withRunAsGroup(1000L).withFsGroup(1000L).build(),
+            new SecurityContextBuilder().withRunAsNonRoot(true).withReadOnlyRootFilesystem(true).build(),
+            List.of(new LocalObjectReference("registry")), PullPolicy.Always,
+            List.of(new EnvVarBuilder().withName("LOG_LEVEL").withValue("debug").build(),
+                new EnvVarBuilder().withName("API_KEY").withNewValueFrom().withNewSecretKeyRef("key", "api", false)
+                    .endValueFrom().build()),
+            List.of(new VolumeBuilder().withName("skills").withNewPersistentVolumeClaim("skills", true).build()),
+            List.of(new VolumeMountBuilder().withName("skills").withMountPath("/skills").withReadOnly(true).build()),
+            new CaBundle(new CaBundleReference("corp-ca", "ca-bundle.crt"), null),
+            new ProxyConfig("http://proxy.example.test:3128", "http://proxy.example.test:3128", "localhost,.corp")),
         "agent-sa", List.of("team-*", "dogfooding"), 2, new Quota(5, 3600)));
     return agent;
   }

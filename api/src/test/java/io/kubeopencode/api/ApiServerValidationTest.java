@@ -41,11 +41,6 @@ class ApiServerValidationTest {
 
   static Stream<Arguments> invalidObjects() {
     return Stream.of(
-        Arguments.of("neither agentRef nor taskTemplateRef", task("""
-            spec:
-              description: do something
-            """), new String[] {"spec: Required value",
-            "at least one of spec.agentRef or spec.taskTemplateRef must be set"}),
         Arguments.of("Task without spec", "kind: Task\nmetadata: {name: no-spec}\n",
             new String[] {"Required value: spec is required"}),
         Arguments.of("relative workspaceDir", agent("""
@@ -71,18 +66,6 @@ class ApiServerValidationTest {
               - type: Git
                 mountPath: src
             """), new String[] {"spec.contexts[0].git: Required value", "a Git context needs 'git'"}),
-        Arguments.of("Text context without text", task("""
-            spec:
-              agentRef: {name: a}
-              contexts:
-              - {type: Text, mountPath: a.md}
-            """), new String[] {"spec.contexts[0].text: Required value", "a Text context needs 'text'"}),
-        Arguments.of("ConfigMap context without configMap", task("""
-            spec:
-              agentRef: {name: a}
-              contexts:
-              - {type: ConfigMap}
-            """), new String[] {"spec.contexts[0].configMap: Required value"}),
         Arguments.of("URL context without url", task("""
             spec:
               agentRef: {name: a}
@@ -95,34 +78,6 @@ class ApiServerValidationTest {
               contexts:
               - {type: Blob, text: x}
             """), new String[] {"spec.contexts[0].type: Unsupported value: \"Blob\""}),
-        Arguments.of("payload of another type", task("""
-            spec:
-              agentRef: {name: a}
-              contexts:
-              - {type: Text, text: x, git: {repository: "https://example.test/r.git"}}
-            """), new String[] {"spec.contexts[0]", "set only the payload field that matches 'type'"}),
-        Arguments.of("mountPath escaping with ..", task("""
-            spec:
-              agentRef: {name: a}
-              contexts:
-              - {type: Text, text: x, mountPath: "notes/../../etc/passwd"}
-            """), new String[] {"spec.contexts[0].mountPath: Invalid value", "must not contain '..' segments"}),
-        Arguments.of("absolute output path", task("""
-            spec:
-              agentRef: {name: a}
-              outputs:
-                parameters:
-                - {name: x, path: /etc/passwd}
-            """), new String[] {"spec.outputs.parameters[0].path: Invalid value",
-            "must be a path relative to the workspace"}),
-        Arguments.of("duplicate output names", task("""
-            spec:
-              agentRef: {name: a}
-              outputs:
-                parameters:
-                - {name: x, path: a}
-                - {name: x, path: b}
-            """), new String[] {"spec.outputs.parameters[1]: Duplicate value"}),
         Arguments.of("malformed timeout", task("""
             spec:
               agentRef: {name: a}
@@ -138,34 +93,146 @@ class ApiServerValidationTest {
         Arguments.of("quota maxTaskStarts 0", agent(AGENT_SPEC + """
               quota: {maxTaskStarts: 0, windowSeconds: 60}
             """), new String[] {"spec.quota.maxTaskStarts", "should be greater than or equal to 1"}),
-        Arguments.of("negative maxConcurrentTasks", agent(AGENT_SPEC + """
-              maxConcurrentTasks: -1
-            """), new String[] {"spec.maxConcurrentTasks", "should be greater than or equal to 0"}),
         Arguments.of("unknown pull policy", """
             kind: KubeOpenCodeConfig
             metadata: {name: default}
             spec:
               systemImage: {image: x, imagePullPolicy: Sometimes}
             """, new String[] {"spec.systemImage.imagePullPolicy: Unsupported value: \"Sometimes\""}),
-        Arguments.of("KubeOpenCodeConfig not named default", """
+        Arguments.of("URL timeout of zero seconds", task("""
+            spec:
+              contexts:
+              - type: URL
+                mountPath: a.json
+                url: {source: "https://example.test/a", timeout: 0}
+            """), new String[] {"spec.contexts[0].url.timeout", "must be a positive number of seconds"}),
+        Arguments.of("URL timeout that is not a duration", task("""
+            spec:
+              contexts:
+              - type: URL
+                mountPath: a.json
+                url: {source: "https://example.test/a", timeout: soon}
+            """), new String[] {"spec.contexts[0].url.timeout", "must be a positive number of seconds"}),
+        Arguments.of("Git path escaping the repository", task("""
+            spec:
+              contexts:
+              - type: Git
+                mountPath: src
+                git: {repository: "https://example.test/r.git", path: "../x"}
+            """), new String[] {"spec.contexts[0].git.path", "must not contain '..' segments"}),
+        Arguments.of("output path escaping with ..", task("""
+            spec:
+              outputs:
+                parameters:
+                - {name: x, path: ../secret}
+            """), new String[] {"spec.outputs.parameters[0].path", "must not contain '..' segments"}),
+        Arguments.of("CA bundle from both a ConfigMap and a Secret", agent(AGENT_SPEC + """
+              podSpec:
+                caBundle: {configMapRef: {name: a}, secretRef: {name: b}}
+            """), new String[] {"spec.podSpec.caBundle", "set exactly one of configMapRef or secretRef"}));
+  }
+
+  /**
+   * Manifests earlier KubeOpenCode releases (upstream commit 1fa16b3f) accepted and ran, in the shapes users wrote
+   * them (its quick start, its documentation and its CRD's looser rules): they are accepted unchanged.
+   */
+  static Stream<Arguments> upstreamManifests() {
+    return Stream.of(
+        Arguments.of("Task without agentRef (runs with the Agent named default)", task("""
+            spec:
+              description: Update dependencies to latest versions
+              contexts:
+              - type: Text
+                text: Use semantic versioning.
+            """)),
+        Arguments.of("URL timeout in seconds, as an integer", task("""
+            spec:
+              agentRef: {name: a}
+              contexts:
+              - type: URL
+                mountPath: api.json
+                url: {source: "https://example.test/api.json", timeout: 30}
+            """)),
+        Arguments.of("URL timeout as a duration", task("""
+            spec:
+              agentRef: {name: a}
+              contexts:
+              - type: URL
+                mountPath: api.json
+                url: {source: "https://example.test/api.json", timeout: 1m30s}
+            """)),
+        Arguments.of("Text context without text (empty)", task("""
+            spec:
+              agentRef: {name: a}
+              contexts:
+              - {type: Text, mountPath: a.md}
+            """)),
+        Arguments.of("ConfigMap context without configMap (empty)", task("""
+            spec:
+              agentRef: {name: a}
+              contexts:
+              - {type: ConfigMap}
+            """)),
+        Arguments.of("a leftover payload of another type", task("""
+            spec:
+              agentRef: {name: a}
+              contexts:
+              - {type: Runtime, text: leftover}
+            """)),
+        Arguments.of("mountPath with .. (resolved)", task("""
+            spec:
+              agentRef: {name: a}
+              contexts:
+              - {type: Text, text: x, mountPath: "../shared/notes.md"}
+            """)),
+        Arguments.of("Git at the workspace root, absolute path and depth -1", task("""
+            spec:
+              agentRef: {name: a}
+              contexts:
+              - type: Git
+                mountPath: "."
+                git: {repository: "https://example.test/r.git", path: /docs, depth: -1}
+            """)),
+        Arguments.of("fileMode with bits above 0777", task("""
+            spec:
+              agentRef: {name: a}
+              contexts:
+              - {type: Text, text: x, mountPath: run.sh, fileMode: 1517}
+            """)),
+        Arguments.of("absolute output path and a duplicate name", task("""
+            spec:
+              agentRef: {name: a}
+              outputs:
+                parameters:
+                - {name: pr-url, path: /workspace/.outputs/pr-url}
+                - {name: pr-url, path: .outputs/pr}
+            """)),
+        Arguments.of("negative maxConcurrentTasks (unlimited)", agent(AGENT_SPEC + """
+              maxConcurrentTasks: -1
+            """)),
+        Arguments.of("KubeOpenCodeConfig not named default (ignored)", """
             kind: KubeOpenCodeConfig
-            metadata: {name: mine}
-            spec: {}
-            """, new String[] {"metadata.name must be 'default'"}));
+            metadata: {name: cluster-settings}
+            spec:
+              systemImage: {imagePullPolicy: Always}
+            """));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("upstreamManifests")
+  void acceptsWhatEarlierReleasesAccepted(String description, String yaml) {
+    GenericKubernetesResource object = parse(yaml, "accepted-" + Math.abs(description.hashCode()));
+
+    GenericKubernetesResource created = client.genericKubernetesResources(context(object.getKind())).inNamespace(ns)
+        .resource(object).create();
+
+    assertThat(created.getMetadata().getUid()).isNotBlank();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidObjects")
   void rejectsWithAMessageNamingTheFieldAndRule(String description, String yaml, String[] expected) {
-    GenericKubernetesResource object = client.getKubernetesSerialization()
-        .unmarshal("apiVersion: kubeopencode.io/v1alpha1\n" + yaml, GenericKubernetesResource.class);
-    if (object.getMetadata() == null) {
-      object.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
-    }
-    object.getMetadata().setNamespace(ns);
-    if (object.getMetadata().getName() == null) {
-      object.getMetadata().setName("invalid");
-    }
+    GenericKubernetesResource object = parse(yaml, "invalid");
 
     assertThatThrownBy(() -> client.genericKubernetesResources(context(object.getKind())).inNamespace(ns)
         .resource(object).create())
@@ -202,6 +269,19 @@ class ApiServerValidationTest {
     assertThatThrownBy(() -> client.genericKubernetesResources(context("Task")).inNamespace(ns).resource(task)
         .updateStatus())
         .hasMessageContaining("status.conditions[1]: Duplicate value");
+  }
+
+  private static GenericKubernetesResource parse(String yaml, String defaultName) {
+    GenericKubernetesResource object = client.getKubernetesSerialization()
+        .unmarshal("apiVersion: kubeopencode.io/v1alpha1\n" + yaml, GenericKubernetesResource.class);
+    if (object.getMetadata() == null) {
+      object.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
+    }
+    object.getMetadata().setNamespace(ns);
+    if (object.getMetadata().getName() == null) {
+      object.getMetadata().setName(defaultName);
+    }
+    return object;
   }
 
   private static String task(String body) {

@@ -36,7 +36,6 @@ final class CrdPostProcessing {
       JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
       describeFromClasses(root, kind);
       property(root, "status", "conditions").ifPresent(CrdPostProcessing::standardConditions);
-      property(root, "spec", "outputs", "parameters").ifPresent(p -> listMap(p, "name"));
     }
     return crd;
   }

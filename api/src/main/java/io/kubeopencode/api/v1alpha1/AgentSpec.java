@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -29,13 +28,14 @@ public record AgentSpec(
         + " OPENCODE_CONFIG). Invalid JSON fails the Task with reason ContextError.") String config,
     @JsonPropertyDescription("Secrets given to the agent container as env vars or files.")
         List<Credential> credentials,
-    @JsonPropertyDescription("Labels, annotations, scheduling, runtime class and resources of the agent pod.")
+    @JsonPropertyDescription("Labels, annotations, scheduling, runtime class, resources, security contexts, image"
+        + " pull secrets and policy, extra env and volumes, CA bundle and proxy of the agent pod.")
         AgentPodSpec podSpec,
     @JsonPropertyDescription("Service account of the agent pod.") @Required @Size(min = 1) String serviceAccountName,
     @JsonPropertyDescription("Glob patterns (e.g. team-*) of namespaces whose Tasks may use this Agent; empty means"
         + " all namespaces.") List<String> allowedNamespaces,
     @JsonPropertyDescription("At most this many Running Tasks; the rest wait Queued and are admitted oldest first."
-        + " 0 or unset: unlimited.") @Min(0) Integer maxConcurrentTasks,
+        + " 0, negative or unset: unlimited.") Integer maxConcurrentTasks,
     @JsonPropertyDescription("Limit on Task starts in a sliding time window.") Quota quota) {
 
   public AgentSpec {

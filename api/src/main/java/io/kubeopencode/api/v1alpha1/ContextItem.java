@@ -9,34 +9,34 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** One piece of context given to the agent: text, a ConfigMap, a Git repository, runtime facts or a URL. */
+/**
+ * One piece of context given to the agent: text, a ConfigMap, a Git repository, runtime facts or a URL. Rules only
+ * reject what could never work (a Git context without a repository or a place, a URL context without a URL);
+ * everything earlier KubeOpenCode releases accepted is accepted (a Text or ConfigMap context without its payload is
+ * empty, payload fields of other types are ignored).
+ */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@ValidationRule(value = "self.type != 'Text' || has(self.text)", fieldPath = ".text", reason = "FieldValueRequired",
-    message = "a Text context needs 'text'")
-@ValidationRule(value = "self.type != 'ConfigMap' || has(self.configMap)", fieldPath = ".configMap",
-    reason = "FieldValueRequired", message = "a ConfigMap context needs 'configMap'")
 @ValidationRule(value = "self.type != 'Git' || has(self.git)", fieldPath = ".git", reason = "FieldValueRequired",
     message = "a Git context needs 'git'")
 @ValidationRule(value = "self.type != 'Git' || (has(self.mountPath) && self.mountPath != '')",
     fieldPath = ".mountPath", reason = "FieldValueRequired", message = "a Git context needs 'mountPath'")
 @ValidationRule(value = "self.type != 'URL' || has(self.url)", fieldPath = ".url", reason = "FieldValueRequired",
     message = "a URL context needs 'url'")
-@ValidationRule(value = "!has(self.mountPath) || !self.mountPath.matches('" + Schema.PARENT_SEGMENT_REGEX + "')",
-    fieldPath = ".mountPath", reason = "FieldValueInvalid", message = "must not contain '..' segments")
-@ValidationRule(
-    value = "[has(self.text), has(self.configMap), has(self.git), has(self.runtime), has(self.url)]"
-        + ".filter(x, x).size() <= 1",
-    message = "set only the payload field that matches 'type' (text, configMap, git, runtime or url)")
 public record ContextItem(
-    @JsonPropertyDescription("Name of the context; shown to the agent in context.md.") String name,
-    @JsonPropertyDescription("What the context is for; shown to the agent in context.md.") String description,
+    @JsonPropertyDescription("Name of the context; shown to the agent in context.md (default context-<index>).")
+        String name,
+    @JsonPropertyDescription("What the context is for; shown to the agent in context.md (the description"
+        + " attribute of its <context> element).") String description,
     @JsonPropertyDescription("Kind of context: Text, ConfigMap, Git, Runtime or URL.") @Required ContextType type,
-    @JsonPropertyDescription("Where the content goes. Relative: under the Agent's workspaceDir; absolute: as is;"
-        + " empty: appended to ${WORKSPACE_DIR}/.kubeopencode/context.md. Must not contain '..'. Required for Git.")
+    @JsonPropertyDescription("Where the content goes. Relative: under the Agent's workspaceDir ('.' is the"
+        + " workspace itself, for a Git context); absolute: as is, also outside the workspace; empty: appended to"
+        + " ${WORKSPACE_DIR}/.kubeopencode/context.md. '..' segments are resolved. Required for Git.")
         @Size(max = Schema.MAX_PATH_LENGTH) String mountPath,
-    @JsonPropertyDescription("File mode of the written file, e.g. 0644 (decimal 420) or 0755 for scripts.")
-        @Min(0) @Max(511) Integer fileMode,
+    @JsonPropertyDescription("Mode of the written file, e.g. 0644 (decimal 420) or 0755 for scripts; default 0644."
+        + " The agent may run as another user than the one writing the file, so group and others get the owner's"
+        + " permissions inside the workspace. Bits above 0777 are ignored.")
+        @Min(0) @Max(4095) Integer fileMode,
     @JsonPropertyDescription("When true, content that cannot be found is skipped instead of failing the Task.")
         Boolean optional,
     @JsonPropertyDescription("The content of a Text context.") String text,

@@ -3,7 +3,6 @@ package io.kubeopencode.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
-import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -16,12 +15,10 @@ import io.kubeopencode.api.KubeOpenCode;
 @Version(KubeOpenCode.VERSION)
 @ShortNames("ktc")
 @Categories(KubeOpenCode.CATEGORY)
-@ValidationRule(value = "self.metadata.name == '" + KubeOpenCode.CONFIG_NAME + "'", reason = "FieldValueInvalid",
-    message = "metadata.name must be '" + KubeOpenCode.CONFIG_NAME + "': a namespace has one KubeOpenCodeConfig,"
-        + " named '" + KubeOpenCode.CONFIG_NAME + "'")
 @AdditionalPrinterColumn(name = "TTL", jsonPath = ".spec.cleanup.ttlSecondsAfterFinished", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "MaxRetained", jsonPath = ".spec.cleanup.maxRetainedTasks", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
-@JsonClassDescription("KubeOpenCodeConfig governs its namespace: the system images and the retention of finished "
-    + "Tasks. One per namespace, named default.")
+@JsonClassDescription("KubeOpenCodeConfig governs its namespace: the system images of the agent pods that run"
+    + " there and the retention of finished Tasks. Only the one named default is read; others are accepted and"
+    + " ignored.")
 public class KubeOpenCodeConfig extends CustomResource<KubeOpenCodeConfigSpec, Void> implements Namespaced {}

@@ -10,9 +10,9 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Outputs(
-    @JsonPropertyDescription("Output parameters, unique by name. After the agent exits each file's content becomes"
-        + " status.outputs.parameters[name]. All values together must fit the 4 KiB termination message"
-        + " (compressed when needed).")
+    @JsonPropertyDescription("Output parameters. After the agent exits each file's content, whitespace-trimmed,"
+        + " becomes status.outputs.parameters[name] (of two with the same name the last wins). All values together"
+        + " must fit the 4 KiB termination message (compressed when needed).")
         @Size(max = Schema.MAX_OUTPUT_PARAMETERS) List<OutputParameter> parameters) {
 
   public Outputs {

@@ -7,9 +7,6 @@ final class Schema {
 
   /** RE2: a {@code ..} path segment. */
   static final String PARENT_SEGMENT_REGEX = "(^|/)[.][.](/|$)";
-  /** CEL on an object with a {@code path} field: the path is relative and has no {@code ..} segment. */
-  static final String RELATIVE_PATH_RULE_PATH =
-      "!self.path.startsWith('/') && !self.path.matches('" + PARENT_SEGMENT_REGEX + "')";
 
   /** Bounds that keep the API server's CEL cost estimate within budget (and objects sane). */
   static final int MAX_PATH_LENGTH = 4096;
