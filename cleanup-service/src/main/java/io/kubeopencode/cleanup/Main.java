@@ -7,6 +7,7 @@ import io.kubeopencode.cleanup.kube.CleanupLoop;
 import io.kubeopencode.cleanup.kube.RetentionCaches;
 import io.kubeopencode.cleanup.kube.TaskDeleter;
 import io.kubeopencode.cleanup.retention.RetentionSelector;
+import io.kubeopencode.service.FatalErrors;
 import io.kubeopencode.service.LeaderElection;
 import io.kubeopencode.service.LeadershipListener;
 import io.kubeopencode.service.ObservableServer;
@@ -34,6 +35,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    FatalErrors.install();
     // The client lives as long as the JVM: shutdown steps still use it (releasing the lease).
     start(ServiceConfig.load(), new KubernetesClientBuilder().build());
   }
@@ -69,6 +71,7 @@ public final class Main {
         .readiness("informers", caches::hasSynced)
         .readiness("leader-election", election::isHealthy)
         .liveness("leader-election", election::isHealthy)
+        .liveness("informers", caches::isWatching)
         .start();
     CleanupMeters cleanupMeters = new CleanupMeters(server.meterRegistry(), cleanup, election);
     meters.set(cleanupMeters);

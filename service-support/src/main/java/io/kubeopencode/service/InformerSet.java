@@ -23,6 +23,7 @@ import java.util.stream.Stream;
  */
 public final class InformerSet<T extends HasMetadata> implements AutoCloseable {
   private final List<SharedIndexInformer<T>> informers;
+  private volatile boolean closed;
 
   /**
    * @param source the informable for a namespace ({@code null}: all namespaces)
@@ -56,6 +57,14 @@ public final class InformerSet<T extends HasMetadata> implements AutoCloseable {
         .toArray(CompletableFuture[]::new));
   }
 
+  /**
+   * False once an informer has stopped although it was not closed (its watch failed for good, e.g. the permission
+   * was revoked): its cache no longer changes, so a liveness check should restart the service.
+   */
+  public boolean isWatching() {
+    return closed || informers.stream().noneMatch(i -> i.stopped().toCompletableFuture().isDone());
+  }
+
   public boolean hasSynced() {
     return informers.stream().allMatch(SharedIndexInformer::hasSynced);
   }
@@ -86,6 +95,7 @@ public final class InformerSet<T extends HasMetadata> implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     informers.forEach(SharedIndexInformer::stop);
   }
 }

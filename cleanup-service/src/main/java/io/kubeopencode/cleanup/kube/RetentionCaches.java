@@ -77,6 +77,11 @@ public final class RetentionCaches implements AutoCloseable {
     return synced;
   }
 
+  /** False once an informer stopped by itself: the caches would never change again (liveness). */
+  public boolean isWatching() {
+    return tasks.isWatching() && configs.isWatching();
+  }
+
   public boolean hasSynced() {
     return tasks.hasSynced() && configs.hasSynced();
   }
