@@ -42,7 +42,7 @@ else
   log "local control plane ready: export KUBECONFIG=$KUBECONFIG to use kubectl with it"
 fi
 
-jvm=(-Djava.util.logging.manager=io.kubeopencode.service.ShutdownSafeLogManager)
+mapfile -t jvm < <(grep -v '^\s*\(#\|$\)' hack/service-jvm-flags)
 log "starting the controller (health: http://localhost:${SERVER_PORT:-8080}/observe/health)"
 "$java" "${jvm[@]}" -jar controller-service/target/kubeopencode-controller.jar &
 controller_pid=$!

@@ -10,7 +10,7 @@ import java.util.List;
 
 /** The controller's own configuration keys ({@code controller.*}), documented in docs/controller.md. */
 public record ControllerSettings(List<String> namespaces, int workers, Duration resyncPeriod, ImageDefaults images,
-    Duration imagePullGrace) {
+    Duration containerStartGrace) {
   static final String DEFAULT_GIT_INIT_IMAGE = "quay.io/kubeopencode/kubeopencode-java-git-init:latest";
   static final String DEFAULT_CONTEXT_INIT_IMAGE = "quay.io/kubeopencode/kubeopencode-java-context-init:latest";
 
@@ -34,7 +34,9 @@ public record ControllerSettings(List<String> namespaces, int workers, Duration 
             images.get("git-init").asString().orElse(DEFAULT_GIT_INIT_IMAGE),
             images.get("context-init").asString().orElse(DEFAULT_CONTEXT_INIT_IMAGE),
             images.get("pull-policy").asString().orElse("IfNotPresent")),
-        duration(c.get("image-pull-grace"), TaskReconciler.DEFAULT_IMAGE_PULL_GRACE));
+        // image-pull-grace: the key's name before it covered every container that cannot start.
+        duration(c.get("container-start-grace"), duration(c.get("image-pull-grace"),
+            TaskReconciler.DEFAULT_CONTAINER_START_GRACE)));
   }
 
   /** A YAML list, or a comma-separated value (as an environment variable gives it). */

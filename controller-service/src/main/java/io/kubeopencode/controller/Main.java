@@ -7,6 +7,7 @@ import io.kubeopencode.controller.kube.Caches;
 import io.kubeopencode.controller.kube.TaskController;
 import io.kubeopencode.controller.kube.WorkQueue;
 import io.kubeopencode.controller.reconcile.TaskReconciler;
+import io.kubeopencode.service.FatalErrors;
 import io.kubeopencode.service.LeaderElection;
 import io.kubeopencode.service.LeadershipListener;
 import io.kubeopencode.service.ObservableServer;
@@ -33,6 +34,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    FatalErrors.install();
     // The client lives as long as the JVM: shutdown steps still use it (releasing the lease).
     start(ServiceConfig.load(), new KubernetesClientBuilder().build());
   }
@@ -53,7 +55,7 @@ public final class Main {
     });
     ControllerMeterHolder meters = new ControllerMeterHolder();
     TaskController controller = new TaskController(client, caches, queue, agentQueue,
-        new TaskReconciler(settings.images(), settings.imagePullGrace(), Clock.systemUTC()), meters,
+        new TaskReconciler(settings.images(), settings.containerStartGrace(), Clock.systemUTC()), meters,
         Clock.systemUTC(), settings.workers());
     LeaderElection election = new LeaderElection(client, ServiceConfig.leaderElection(config,
         "kubeopencode-controller"), new LeadershipListener() {
@@ -73,6 +75,8 @@ public final class Main {
         .readiness("informers", caches::hasSynced)
         .readiness("leader-election", election::isHealthy)
         .liveness("leader-election", election::isHealthy)
+        .liveness("informers", caches::isWatching)
+        .liveness("reconcile-workers", controller::workersAlive)
         .start();
     ControllerMeters controllerMeters = new ControllerMeters(server.meterRegistry(), queue, caches);
     meters.set(controllerMeters);

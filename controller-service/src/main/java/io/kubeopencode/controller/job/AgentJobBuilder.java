@@ -3,18 +3,14 @@ package io.kubeopencode.controller.job;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
-import io.fabric8.kubernetes.api.model.SecurityContext;
-import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
-import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.kubeopencode.api.KubeOpenCode;
@@ -23,8 +19,11 @@ import io.kubeopencode.api.v1alpha1.AgentSpec;
 import io.kubeopencode.api.v1alpha1.PodScheduling;
 import io.kubeopencode.api.v1alpha1.SystemImage;
 import io.kubeopencode.api.v1alpha1.Task;
+import io.kubeopencode.controller.job.ContextPlan.AgentMount;
+import io.kubeopencode.controller.job.ContextPlan.GitPlacement;
 import io.kubeopencode.podcontract.PodContract;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,19 +33,20 @@ public final class AgentJobBuilder {
   static final String WORKSPACE_VOLUME = "workspace";
   static final String TOOLS_VOLUME = "tools";
   static final String CONTEXT_VOLUME = "context";
-  static final String AGENT_CONTAINER = "agent";
-  static final String OPENCODE_INIT = "opencode-init";
-  static final List<String> DEFAULT_COMMAND =
-      List.of("sh", "-c", "/tools/opencode run \"$(cat ${WORKSPACE_DIR}/task.md)\"");
 
-  /** Everything the Job is built from. {@code systemImage} (the namespace's KubeOpenCodeConfig) may be null. */
+  /**
+   * Everything the Job is built from. {@code systemImage} (the KubeOpenCodeConfig of the namespace the pod runs in)
+   * may be null.
+   */
   public record Inputs(Task task, String agentName, AgentSpec agent, MergedTask merged, ContextPlan plan,
       ImageDefaults images, SystemImage systemImage, String jobNamespace) {}
 
   private AgentJobBuilder() {}
 
+  /** The controller's labels: on the Job, its pods and the context ConfigMap; an Agent's labels never replace them. */
   public static Map<String, String> labels(Inputs in) {
     Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(KubeOpenCode.LABEL_APP, KubeOpenCode.APP_VALUE);
     labels.put(KubeOpenCode.LABEL_MANAGED_BY, KubeOpenCode.MANAGED_BY_VALUE);
     labels.put(KubeOpenCode.LABEL_TASK, TaskNames.fitted(in.task().getMetadata().getName(), 63));
     labels.put(KubeOpenCode.LABEL_AGENT, TaskNames.fitted(in.agentName(), 63));
@@ -76,63 +76,12 @@ public final class AgentJobBuilder {
   }
 
   public static Job job(Inputs in) {
-    String jobName = TaskNames.jobName(in.task(), in.jobNamespace());
-    String workspace = in.agent().workspaceDir();
-    List<EnvVar> taskEnv = List.of(
-        SystemContainers.env(PodContract.ENV_TASK_NAME, in.task().getMetadata().getName()),
-        SystemContainers.env(PodContract.ENV_TASK_NAMESPACE, in.task().getMetadata().getNamespace()),
-        SystemContainers.env(PodContract.ENV_WORKSPACE_DIR, workspace));
-    // A namespace's KubeOpenCodeConfig image replaces every system image (it provides all roles).
-    String override = in.systemImage() != null ? in.systemImage().image() : null;
-    SystemContainers system = new SystemContainers(orDefault(override, in.images().gitInitImage()),
-        orDefault(override, in.images().contextInitImage()), systemPullPolicy(in), workspace, taskEnv);
-    CredentialMounts credentials = CredentialMounts.of(in.agent().credentials());
-
-    List<Container> initContainers = new ArrayList<>();
-    initContainers.add(new ContainerBuilder()
-        .withName(OPENCODE_INIT)
-        .withImage(orDefault(in.agent().agentImage(), in.images().agentImage()))
-        .withVolumeMounts(mount(TOOLS_VOLUME, PodContract.TOOLS_DIR, false))
-        .withSecurityContext(restrictedSecurityContext())
-        .build());
-    initContainers.add(system.contextInit(in.plan()));
-    in.plan().gitClones().forEach(clone -> initContainers.add(system.gitInit(clone)));
-    if (!in.merged().outputs().isEmpty()) {
-      // Every container of the pod (init ones too, and the agent) shares the kubelet's termination-message budget.
-      initContainers.add(system.outputCollector(in.merged().outputs(), initContainers.size() + 2));
-    }
-
-    List<Volume> volumes = new ArrayList<>(List.of(
-        new VolumeBuilder().withName(WORKSPACE_VOLUME).withNewEmptyDir().endEmptyDir().build(),
-        new VolumeBuilder().withName(TOOLS_VOLUME).withNewEmptyDir().endEmptyDir().build(),
-        contextVolume(in)));
-    volumes.addAll(credentials.volumes());
-
     AgentPodSpec podSpec = in.agent().podSpec();
-    PodScheduling scheduling = podSpec != null ? podSpec.scheduling() : null;
     Map<String, String> podLabels = new LinkedHashMap<>(podSpec != null ? podSpec.labels() : Map.of());
     podLabels.putAll(labels(in));
-
-    PodSpecBuilder pod = new PodSpecBuilder()
-        .withRestartPolicy("Never")
-        .withServiceAccountName(in.agent().serviceAccountName())
-        .withNewSecurityContext().withRunAsNonRoot(true).withNewSeccompProfile().withType("RuntimeDefault")
-          .endSeccompProfile().endSecurityContext()
-        .withInitContainers(initContainers)
-        .withContainers(agentContainer(in, taskEnv, credentials))
-        .withVolumes(volumes);
-    if (scheduling != null) {
-      pod.withNodeSelector(scheduling.nodeSelector().isEmpty() ? null : scheduling.nodeSelector())
-          .withTolerations(scheduling.tolerations())
-          .withAffinity(scheduling.affinity());
-    }
-    if (podSpec != null && podSpec.runtimeClassName() != null) {
-      pod.withRuntimeClassName(podSpec.runtimeClassName());
-    }
-
     JobBuilder job = new JobBuilder()
         .withNewMetadata()
-          .withName(jobName)
+          .withName(TaskNames.jobName(in.task(), in.jobNamespace()))
           .withNamespace(in.jobNamespace())
           .withLabels(labels(in))
           .withAnnotations(taskAnnotation(in))
@@ -150,7 +99,7 @@ public final class AgentJobBuilder {
               .withLabels(podLabels)
               .withAnnotations(podSpec != null && !podSpec.annotations().isEmpty() ? podSpec.annotations() : null)
             .endMetadata()
-            .withSpec(pod.build())
+            .withSpec(podSpec(in))
           .endTemplate()
         .endSpec();
     if (in.merged().timeout() != null) {
@@ -160,46 +109,79 @@ public final class AgentJobBuilder {
     return job.build();
   }
 
-  private static Container agentContainer(Inputs in, List<EnvVar> taskEnv, CredentialMounts credentials) {
-    List<EnvVar> env = new ArrayList<>(List.of(SystemContainers.env("HOME", "/tmp"),
-        SystemContainers.env("SHELL", "/bin/bash")));
-    env.addAll(taskEnv);
-    List<VolumeMount> mounts = new ArrayList<>(List.of(
-        mount(WORKSPACE_VOLUME, in.agent().workspaceDir(), false),
-        mount(TOOLS_VOLUME, PodContract.TOOLS_DIR, false)));
-    if (in.plan().hasAgentConfig()) {
-      env.add(SystemContainers.env("OPENCODE_CONFIG", PodContract.OPENCODE_CONFIG_PATH));
-      mounts.add(new VolumeMountBuilder().withName(CONTEXT_VOLUME).withMountPath(PodContract.OPENCODE_CONFIG_PATH)
-          .withSubPath(in.plan().configMapPaths().get(ContextPlanner.KEY_AGENT_CONFIG)).withReadOnly(true).build());
-    }
-    if (!in.plan().gitClones().isEmpty()) {
-      // git in the agent container must trust the clones git-init made (possibly as another user).
-      env.add(SystemContainers.env("GIT_CONFIG_COUNT", "1"));
-      env.add(SystemContainers.env("GIT_CONFIG_KEY_0", "include.path"));
-      env.add(SystemContainers.env("GIT_CONFIG_VALUE_0", in.agent().workspaceDir() + "/" + PodContract.GIT_SHARED_CONFIG));
-    }
-    in.plan().agentMounts().forEach(m -> mounts.add(new VolumeMountBuilder().withName(CONTEXT_VOLUME)
-        .withMountPath(m.mountPath()).withSubPath(m.volumePath()).withReadOnly(true).build()));
-    env.addAll(credentials.env());
-    mounts.addAll(credentials.mounts());
+  private static PodSpec podSpec(Inputs in) {
+    String workspace = in.agent().workspaceDir();
+    List<EnvVar> taskEnv = List.of(
+        SystemContainers.env(PodContract.ENV_TASK_NAME, in.task().getMetadata().getName()),
+        SystemContainers.env(PodContract.ENV_TASK_NAMESPACE, in.task().getMetadata().getNamespace()),
+        SystemContainers.env(PodContract.ENV_WORKSPACE_DIR, workspace));
     AgentPodSpec podSpec = in.agent().podSpec();
-    return new ContainerBuilder()
-        .withName(AGENT_CONTAINER)
-        .withImage(orDefault(in.agent().executorImage(), in.images().executorImage()))
-        .withCommand(in.agent().command().isEmpty() ? DEFAULT_COMMAND : in.agent().command())
-        .withWorkingDir(in.agent().workspaceDir())
-        .withEnv(env)
-        .withEnvFrom(credentials.envFrom())
-        .withVolumeMounts(mounts)
-        .withResources(podSpec != null ? podSpec.resources() : null)
-        .withSecurityContext(restrictedSecurityContext())
-        .build();
+    TrustAndProxy trust = TrustAndProxy.of(podSpec);
+    // A namespace's KubeOpenCodeConfig image replaces every system image (it provides all roles).
+    String override = in.systemImage() != null ? in.systemImage().image() : null;
+    SystemContainers system = new SystemContainers(AgentContainers.orDefault(override, in.images().gitInitImage()),
+        AgentContainers.orDefault(override, in.images().contextInitImage()), systemPullPolicy(in), workspace,
+        taskEnv, trust);
+    AgentContainers agent = new AgentContainers(in.agent(), in.images(), in.plan(), trust);
+    CredentialMounts credentials = CredentialMounts.of(in.agent().credentials());
+
+    List<Container> initContainers = new ArrayList<>();
+    initContainers.add(agent.opencodeInit());
+    initContainers.add(system.contextInit(in.plan()));
+    in.plan().gitClones().forEach(clone -> initContainers.add(system.gitInit(clone)));
+    if (!in.plan().outputs().isEmpty()) {
+      // Every container of the pod (init ones too, and the agent) shares the kubelet's termination-message budget.
+      initContainers.add(system.outputCollector(in.plan().outputs(), initContainers.size() + 2));
+    }
+    PodSpecBuilder pod = new PodSpecBuilder()
+        .withRestartPolicy("Never")
+        .withServiceAccountName(in.agent().serviceAccountName())
+        .withSecurityContext(PodSecurity.pod(podSpec))
+        .withInitContainers(initContainers)
+        .withContainers(agent.agent(taskEnv, credentials))
+        .withVolumes(volumes(in, trust, credentials));
+    if (podSpec != null) {
+      PodScheduling scheduling = podSpec.scheduling();
+      if (scheduling != null) {
+        pod.withNodeSelector(scheduling.nodeSelector().isEmpty() ? null : scheduling.nodeSelector())
+            .withTolerations(scheduling.tolerations())
+            .withAffinity(scheduling.affinity());
+      }
+      pod.withRuntimeClassName(podSpec.runtimeClassName())
+          .withImagePullSecrets(podSpec.imagePullSecrets().isEmpty() ? null : podSpec.imagePullSecrets());
+    }
+    return pod.build();
   }
 
+  private static List<Volume> volumes(Inputs in, TrustAndProxy trust, CredentialMounts credentials) {
+    List<Volume> volumes = new ArrayList<>(List.of(
+        new VolumeBuilder().withName(WORKSPACE_VOLUME).withNewEmptyDir().endEmptyDir().build(),
+        new VolumeBuilder().withName(TOOLS_VOLUME).withNewEmptyDir().endEmptyDir().build(),
+        contextVolume(in)));
+    if (!in.plan().gitClones().isEmpty()) {
+      volumes.add(SystemContainers.tmpVolume());
+    }
+    in.plan().gitClones().stream().filter(c -> c.placement() == GitPlacement.OWN_VOLUME)
+        .forEach(c -> volumes.add(SystemContainers.gitVolume(c)));
+    volumes.addAll(credentials.volumes());
+    volumes.addAll(trust.volumes());
+    if (in.agent().podSpec() != null) {
+      volumes.addAll(in.agent().podSpec().extraVolumes());
+    }
+    return volumes;
+  }
+
+  /** The context ConfigMap; files mounted outside the workspace carry their mode here (context-init sets the rest). */
   private static Volume contextVolume(Inputs in) {
     String jobName = TaskNames.jobName(in.task(), in.jobNamespace());
+    Map<String, Integer> modes = new HashMap<>();
+    for (AgentMount m : in.plan().agentMounts()) {
+      if (m.mode() != null) {
+        modes.put(m.volumePath(), m.mode());
+      }
+    }
     List<KeyToPath> items = in.plan().configMapPaths().entrySet().stream()
-        .map(e -> new KeyToPath(e.getKey(), null, e.getValue())).toList();
+        .map(e -> new KeyToPath(e.getKey(), modes.get(e.getValue()), e.getValue())).toList();
     return new VolumeBuilder().withName(CONTEXT_VOLUME).withNewConfigMap()
         .withName(TaskNames.contextConfigMapName(jobName)).withItems(items).endConfigMap().build();
   }
@@ -219,25 +201,8 @@ public final class AgentJobBuilder {
         .build());
   }
 
-  static SecurityContext restrictedSecurityContext() {
-    return new SecurityContextBuilder()
-        .withRunAsNonRoot(true)
-        .withAllowPrivilegeEscalation(false)
-        .withNewCapabilities().withDrop("ALL").endCapabilities()
-        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-        .build();
-  }
-
-  private static VolumeMount mount(String volume, String path, boolean readOnly) {
-    return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
-  }
-
   private static String systemPullPolicy(Inputs in) {
     return in.systemImage() != null && in.systemImage().imagePullPolicy() != null
         ? in.systemImage().imagePullPolicy().name() : in.images().pullPolicy();
-  }
-
-  private static String orDefault(String value, String fallback) {
-    return value != null && !value.isBlank() ? value : fallback;
   }
 }

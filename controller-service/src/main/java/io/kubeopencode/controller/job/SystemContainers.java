@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.kubeopencode.api.v1alpha1.OutputParameter;
@@ -17,11 +19,22 @@ import io.kubeopencode.podcontract.PodContract;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The containers KubeOpenCode adds to every agent pod: context-init, git-init-N and the output collector. */
+/**
+ * The containers KubeOpenCode adds to every agent pod: context-init, git-init-N and the output collector. They run
+ * restricted (non-root, read-only root file system) and get the Agent's CA bundle and proxy.
+ */
 final class SystemContainers {
   static final String CONTEXT_INIT = "context-init";
   static final String GIT_INIT_PREFIX = "git-init-";
   static final String OUTPUT_COLLECTOR = "output-collector";
+  /** git-init's scratch space (ssh keys): its root file system is read-only. */
+  static final String TMP_VOLUME = "system-tmp";
+  /** A Git context outside the workspace: its own emptyDir, mounted in git-init below {@link #OWN_VOLUME_ROOT}. */
+  static final String GIT_VOLUME_PREFIX = "git-";
+  static final String OWN_VOLUME_ROOT = "/kubeopencode/git";
+  static final String OWN_VOLUME_LINK = "repo";
+  /** A Git context at the workspace root is cloned here (same volume), then merged into the workspace. */
+  static final String MERGE_STAGING = ".kubeopencode/git";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String gitInitImage;
@@ -29,14 +42,16 @@ final class SystemContainers {
   private final String pullPolicy;
   private final String workspace;
   private final List<EnvVar> taskEnv;
+  private final TrustAndProxy trust;
 
   SystemContainers(String gitInitImage, String contextInitImage, String pullPolicy, String workspace,
-      List<EnvVar> taskEnv) {
+      List<EnvVar> taskEnv, TrustAndProxy trust) {
     this.gitInitImage = gitInitImage;
     this.contextInitImage = contextInitImage;
     this.pullPolicy = pullPolicy;
     this.workspace = workspace;
     this.taskEnv = taskEnv;
+    this.trust = trust;
   }
 
   Container contextInit(ContextPlan plan) {
@@ -56,7 +71,7 @@ final class SystemContainers {
       }
     }
     return base(CONTEXT_INIT, contextInitImage, PodContract.ROLE_CONTEXT_INIT, env)
-        .withVolumeMounts(workspaceMount(false), new VolumeMountBuilder().withName(AgentJobBuilder.CONTEXT_VOLUME)
+        .addToVolumeMounts(workspaceMount(false), new VolumeMountBuilder().withName(AgentJobBuilder.CONTEXT_VOLUME)
             .withMountPath(PodContract.CONTEXT_MOUNT).withReadOnly(true).build())
         .build();
   }
@@ -69,8 +84,26 @@ final class SystemContainers {
       env.add(env(PodContract.ENV_GIT_REF, clone.ref()));
     }
     env.add(env(PodContract.ENV_GIT_DEPTH, Integer.toString(clone.depth())));
-    env.add(env(PodContract.ENV_GIT_ROOT, target.substring(0, target.lastIndexOf('/'))));
-    env.add(env(PodContract.ENV_GIT_LINK, target.substring(target.lastIndexOf('/') + 1)));
+    List<VolumeMount> mounts = new ArrayList<>(List.of(workspaceMount(false), new VolumeMountBuilder()
+        .withName(TMP_VOLUME).withMountPath("/tmp").build()));
+    switch (clone.placement()) {
+      case IN_WORKSPACE -> {
+        env.add(env(PodContract.ENV_GIT_ROOT, target.substring(0, target.lastIndexOf('/'))));
+        env.add(env(PodContract.ENV_GIT_LINK, target.substring(target.lastIndexOf('/') + 1)));
+      }
+      case WORKSPACE_ROOT -> {
+        env.add(env(PodContract.ENV_GIT_ROOT, workspace + "/" + MERGE_STAGING));
+        env.add(env(PodContract.ENV_GIT_LINK, Integer.toString(clone.index())));
+        env.add(env(PodContract.ENV_GIT_MERGE_INTO, workspace));
+      }
+      case OWN_VOLUME -> {
+        String root = OWN_VOLUME_ROOT + "/" + clone.index();
+        env.add(env(PodContract.ENV_GIT_ROOT, root));
+        env.add(env(PodContract.ENV_GIT_LINK, OWN_VOLUME_LINK));
+        env.add(env(PodContract.ENV_GIT_EXPOSED_AT, target));
+        mounts.add(new VolumeMountBuilder().withName(gitVolumeName(clone)).withMountPath(root).build());
+      }
+    }
     if (clone.subPath() != null) {
       env.add(env(PodContract.ENV_GIT_SUBPATH, clone.subPath()));
     }
@@ -86,8 +119,29 @@ final class SystemContainers {
           PodContract.SECRET_KEY_SSH_KNOWN_HOSTS));
     }
     return base(GIT_INIT_PREFIX + clone.index(), gitInitImage, PodContract.ROLE_GIT_INIT, env)
-        .withVolumeMounts(workspaceMount(false))
+        .addAllToVolumeMounts(mounts)
         .build();
+  }
+
+  /** The emptyDir of a Git context outside the workspace. */
+  static Volume gitVolume(GitClone clone) {
+    return new VolumeBuilder().withName(gitVolumeName(clone)).withNewEmptyDir().endEmptyDir().build();
+  }
+
+  /** How the agent sees a Git context outside the workspace: its checkout (or subpath), by subPath. */
+  static VolumeMount agentGitMount(GitClone clone) {
+    String subPath = clone.subPath() == null ? OWN_VOLUME_LINK
+        : PodContract.GIT_HIDDEN_DIR + "/" + OWN_VOLUME_LINK + "/" + clone.subPath();
+    return new VolumeMountBuilder().withName(gitVolumeName(clone)).withMountPath(clone.targetPath())
+        .withSubPath(subPath).build();
+  }
+
+  static Volume tmpVolume() {
+    return new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build();
+  }
+
+  private static String gitVolumeName(GitClone clone) {
+    return GIT_VOLUME_PREFIX + clone.index();
   }
 
   /** A native sidecar: it runs until the agent has finished, then reports the outputs as its termination message. */
@@ -100,18 +154,22 @@ final class SystemContainers {
     return base(OUTPUT_COLLECTOR, contextInitImage, PodContract.ROLE_OUTPUT_COLLECTOR, env)
         .withRestartPolicy("Always")
         .withTerminationMessagePolicy("File")
-        .withVolumeMounts(workspaceMount(true))
+        .addToVolumeMounts(workspaceMount(true))
         .build();
   }
 
   private ContainerBuilder base(String name, String image, String role, List<EnvVar> env) {
+    List<EnvVar> all = new ArrayList<>(env);
+    all.addAll(trust.systemCaEnv());
+    all.addAll(trust.proxyEnv());
     return new ContainerBuilder()
         .withName(name)
         .withImage(image)
         .withImagePullPolicy(pullPolicy)
         .withArgs(role)
-        .withEnv(env)
-        .withSecurityContext(AgentJobBuilder.restrictedSecurityContext());
+        .withEnv(all)
+        .withVolumeMounts(trust.mounts())
+        .withSecurityContext(PodSecurity.system());
   }
 
   private VolumeMount workspaceMount(boolean readOnly) {

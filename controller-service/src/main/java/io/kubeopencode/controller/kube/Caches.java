@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Informer caches of everything a reconcile reads: Tasks, Agents, TaskTemplates and KubeOpenCodeConfigs, and only
@@ -161,6 +162,11 @@ public final class Caches implements AutoCloseable {
   public CompletableFuture<Void> start() {
     return CompletableFuture.allOf(tasks.start(), agents.start(), templates.start(), configs.start(), jobs.start(),
         pods.start());
+  }
+
+  /** False once an informer stopped by itself: the caches would never change again (liveness). */
+  public boolean isWatching() {
+    return Stream.of(tasks, agents, templates, configs, jobs, pods).allMatch(InformerSet::isWatching);
   }
 
   public boolean hasSynced() {

@@ -2,6 +2,7 @@ package io.kubeopencode.controller.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeopencode.controller.reconcile.TaskReconciler;
+import io.kubeopencode.service.FatalErrors;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,11 +52,13 @@ public final class TaskController implements AutoCloseable {
     }
     running = true;
     caches.allTasks().map(Caches::key).forEach(queue::add);
+    // A worker that dies would leave its share of the Tasks unreconciled while the service looks healthy.
     for (int i = 0; i < workers; i++) {
-      Thread thread = Thread.ofPlatform().name("reconcile-" + i).daemon(true).start(this::work);
-      threads.add(thread);
+      threads.add(Thread.ofPlatform().name("reconcile-" + i).daemon(true)
+          .uncaughtExceptionHandler(FatalErrors.CRITICAL).start(this::work));
     }
-    threads.add(Thread.ofPlatform().name("agent-status").daemon(true).start(this::workAgents));
+    threads.add(Thread.ofPlatform().name("agent-status").daemon(true)
+        .uncaughtExceptionHandler(FatalErrors.CRITICAL).start(this::workAgents));
     LOG.log(System.Logger.Level.INFO, "reconcile workers started ({0})", workers);
   }
 
@@ -79,6 +82,11 @@ public final class TaskController implements AutoCloseable {
 
   public boolean isRunning() {
     return running;
+  }
+
+  /** While leading, every worker thread is alive (liveness; a dead one normally ends the process first). */
+  public synchronized boolean workersAlive() {
+    return !running || threads.stream().allMatch(Thread::isAlive);
   }
 
   /** Reconciles this instance has run since it was created. */

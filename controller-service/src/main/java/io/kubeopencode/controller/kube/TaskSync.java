@@ -101,8 +101,9 @@ final class TaskSync {
   }
 
   private Optional<Duration> syncLocked(String key, Task task, Optional<String> agentKey) {
-    if (view.job(task.getMetadata().getNamespace(), TaskNames.jobName(task, task.getMetadata().getNamespace()))
-        .isPresent()) {
+    // Once the cache shows the Job (in the Agent's namespace), its absence no longer needs explaining.
+    String runNamespace = TaskReconciler.runNamespace(task, view::template);
+    if (view.job(runNamespace, TaskNames.jobName(task, runNamespace)).isPresent()) {
       jobsExpected.remove(key);
     }
     List<Action> actions = reconciler.reconcile(task, view, jobExpected(key));

@@ -1,5 +1,6 @@
 package io.kubeopencode.controller.reconcile;
 
+import io.kubeopencode.api.KubeOpenCode;
 import io.kubeopencode.api.v1alpha1.AgentReference;
 import io.kubeopencode.api.v1alpha1.Task;
 import io.kubeopencode.api.v1alpha1.TaskTemplate;
@@ -7,7 +8,10 @@ import io.kubeopencode.api.v1alpha1.TaskTemplateReference;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
-/** The Agent a Task runs with ({@code namespace/name}), its own agentRef winning over its template's. Pure. */
+/**
+ * The Agent a Task runs with ({@code namespace/name}): its own agentRef, else its template's, else the Agent named
+ * {@code default} in its namespace (as earlier releases did). Pure.
+ */
 public final class AgentKeys {
   private AgentKeys() {}
 
@@ -24,7 +28,18 @@ public final class AgentKeys {
       ref = templates.apply(templateNs, templateRef.name())
           .map(t -> t.getSpec() != null ? t.getSpec().agentRef() : null).orElse(null);
     }
-    return Optional.ofNullable(ref)
-        .map(r -> (r.namespace() != null ? r.namespace() : namespace) + "/" + r.name());
+    if (ref == null) {
+      if (templateRef != null && templates.apply(templateRef.namespace() != null ? templateRef.namespace()
+          : namespace, templateRef.name()).isEmpty()) {
+        return Optional.empty();
+      }
+      ref = defaultAgent();
+    }
+    return Optional.of((ref.namespace() != null ? ref.namespace() : namespace) + "/" + ref.name());
+  }
+
+  /** The Agent of a Task that names none (nor does its template). */
+  public static AgentReference defaultAgent() {
+    return new AgentReference(KubeOpenCode.DEFAULT_AGENT_NAME, null);
   }
 }

@@ -14,9 +14,13 @@ import java.util.Set;
 record JobOutcome(boolean finished, boolean succeeded, String reason, String message, String finishedAt) {
   private static final Set<String> IMAGE_PULL_REASONS =
       Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull");
+  /** Waiting reasons of a container that will not start by itself; the kubelet keeps retrying them. */
+  private static final Set<String> START_REASONS = Set.of("CreateContainerConfigError", "CreateContainerError",
+      "RunContainerError", "CrashLoopBackOff", "PreCreateHookError", "PreStartHookError", "PostStartHookError");
   static final String AGENT = "agent";
 
-  private record Failure(String reason, String message) {}
+  /** Why a run failed, or why a container cannot start: a Task condition reason and the kubelet's words. */
+  record Failure(String reason, String message) {}
   static final String OUTPUT_COLLECTOR = "output-collector";
 
   static JobOutcome of(Job job, Optional<Pod> pod) {
@@ -46,9 +50,9 @@ record JobOutcome(boolean finished, boolean succeeded, String reason, String mes
     if (pod.getStatus() == null) {
       return Optional.empty();
     }
-    Optional<String> imagePull = imagePullProblem(pod);
-    if (imagePull.isPresent()) {
-      return Optional.of(new Failure(Reasons.IMAGE_PULL_FAILED, imagePull.get()));
+    Optional<Failure> cannotStart = startProblem(pod);
+    if (cannotStart.isPresent()) {
+      return cannotStart;
     }
     for (ContainerStatus s : nonNull(pod.getStatus().getInitContainerStatuses())) {
       ContainerStateTerminated t = terminated(s);
@@ -71,17 +75,29 @@ record JobOutcome(boolean finished, boolean succeeded, String reason, String mes
     return Optional.empty();
   }
 
-  /** A container of the pod waiting for an image that cannot be pulled, described; empty when there is none. */
-  static Optional<String> imagePullProblem(Pod pod) {
+  /**
+   * A container of the pod that cannot start: its image cannot be pulled, or the kubelet refuses or keeps
+   * restarting it. Empty when every container is starting, running or done.
+   */
+  static Optional<Failure> startProblem(Pod pod) {
     if (pod.getStatus() == null) {
       return Optional.empty();
     }
-    return concat(pod.getStatus().getInitContainerStatuses(), pod.getStatus().getContainerStatuses()).stream()
-        .filter(s -> s.getState() != null && s.getState().getWaiting() != null
-            && IMAGE_PULL_REASONS.contains(s.getState().getWaiting().getReason()))
-        .findFirst()
-        .map(s -> "image " + s.getImage() + " of container " + s.getName() + " could not be pulled: "
-            + s.getState().getWaiting().getReason() + messageSuffix(s.getState().getWaiting().getMessage()));
+    for (ContainerStatus s : concat(pod.getStatus().getInitContainerStatuses(),
+        pod.getStatus().getContainerStatuses())) {
+      String reason = s.getState() != null && s.getState().getWaiting() != null
+          && s.getState().getWaiting().getReason() != null ? s.getState().getWaiting().getReason() : "";
+      String detail = reason + messageSuffix(reason.isEmpty() ? null : s.getState().getWaiting().getMessage());
+      if (IMAGE_PULL_REASONS.contains(reason)) {
+        return Optional.of(new Failure(Reasons.IMAGE_PULL_FAILED, "image " + s.getImage() + " of container "
+            + s.getName() + " could not be pulled: " + detail));
+      }
+      if (START_REASONS.contains(reason)) {
+        return Optional.of(new Failure(Reasons.CONTAINER_START_FAILED, "container " + s.getName()
+            + " cannot start: " + detail));
+      }
+    }
+    return Optional.empty();
   }
 
   /** The output collector's termination message, when it has terminated. */

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.kubeopencode.api.KubeOpenCode;
 import io.kubeopencode.api.v1alpha1.Agent;
 import io.kubeopencode.api.v1alpha1.AgentReference;
+import io.kubeopencode.api.v1alpha1.AgentSpec;
 import io.kubeopencode.api.v1alpha1.KubeOpenCodeConfig;
 import io.kubeopencode.api.v1alpha1.Task;
 import io.kubeopencode.api.v1alpha1.TaskPhase;
@@ -36,27 +37,28 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * Decides what a Task needs from the whole observed state, never from the event that woke it: the same state
  * always gives the same actions, so a reconcile can run any number of times. Pure ({@link Clock} injected).
  */
 public final class TaskReconciler {
-  /** How long a pod may wait for an image that cannot be pulled before the Task fails. */
-  public static final Duration DEFAULT_IMAGE_PULL_GRACE = Duration.ofMinutes(2);
+  /** How long a container may fail to start (image pull, configuration, crash loop) before the Task fails. */
+  public static final Duration DEFAULT_CONTAINER_START_GRACE = Duration.ofMinutes(2);
 
   private final ImageDefaults images;
-  private final Duration imagePullGrace;
+  private final Duration containerStartGrace;
   private final Clock clock;
   private final TaskStatuses statuses;
 
   public TaskReconciler(ImageDefaults images, Clock clock) {
-    this(images, DEFAULT_IMAGE_PULL_GRACE, clock);
+    this(images, DEFAULT_CONTAINER_START_GRACE, clock);
   }
 
-  public TaskReconciler(ImageDefaults images, Duration imagePullGrace, Clock clock) {
+  public TaskReconciler(ImageDefaults images, Duration containerStartGrace, Clock clock) {
     this.images = images;
-    this.imagePullGrace = imagePullGrace;
+    this.containerStartGrace = containerStartGrace;
     this.clock = clock;
     this.statuses = new TaskStatuses(clock);
   }
@@ -69,9 +71,7 @@ public final class TaskReconciler {
     String namespace = task.getMetadata().getNamespace();
     TaskStatus status = task.getStatus();
     TaskPhase phase = status != null ? status.phase() : null;
-    // The Job runs in the Agent's namespace: known from the status once started, else from the Agent reference.
-    String runNamespace = status != null && status.podNamespace() != null ? status.podNamespace()
-        : AgentKeys.of(task, view::template).map(k -> k.substring(0, k.indexOf('/'))).orElse(namespace);
+    String runNamespace = runNamespace(task, view::template);
     String jobName = TaskNames.jobName(task, runNamespace);
     List<Pod> pods = view.podsOfJob(runNamespace, jobName);
     if (task.getMetadata().getDeletionTimestamp() != null || task.getSpec() == null) {
@@ -84,7 +84,7 @@ public final class TaskReconciler {
     if (phase != TaskPhase.Running) {
       if (job.isPresent()) {
         return List.of(new UpdateStatus(statuses.running(task, job.get().getMetadata().getName(), runNamespace,
-            job.get().getMetadata().getCreationTimestamp())));
+            job.get().getMetadata().getCreationTimestamp(), null)));
       }
       return stopRequested(task) ? stoppedBeforeStart(task) : start(task, view);
     }
@@ -103,22 +103,47 @@ public final class TaskReconciler {
     if (stopRequested(task) || timedOut(task)) {
       return stopRunning(task, job.get(), pods);
     }
-    Optional<String> imagePull = pod.flatMap(JobOutcome::imagePullProblem);
-    if (imagePull.isPresent()) {
-      // A kubelet retries a missing image forever; after the grace period the Task fails instead of hanging.
+    List<Action> actions = new ArrayList<>();
+    if (pod.isPresent() && !pod.get().getMetadata().getName().equals(status.podName())) {
+      // Users follow the run with kubectl logs <status.podName> while it runs, as with earlier releases.
+      actions.add(new UpdateStatus(TaskStatuses.withPod(status, pod.get().getMetadata().getName())));
+    }
+    Optional<JobOutcome.Failure> cannotStart = pod.flatMap(JobOutcome::startProblem);
+    if (cannotStart.isPresent()) {
+      // The kubelet retries such a container forever; after the grace period the Task fails instead of hanging.
       Duration waiting = Duration.between(Instant.parse(pod.get().getMetadata().getCreationTimestamp()),
           Instant.now(clock));
-      if (waiting.compareTo(imagePullGrace) < 0) {
-        return List.of(new Action.RequeueAfter(imagePullGrace.minus(waiting).plusMillis(100)));
+      if (waiting.compareTo(containerStartGrace) < 0) {
+        actions.add(new Action.RequeueAfter(containerStartGrace.minus(waiting).plusMillis(100)));
+        return actions;
       }
-      List<Action> actions = new ArrayList<>(List.of(
-          new Action.SuspendJob(job.get().getMetadata().getNamespace(), job.get().getMetadata().getName())));
-      actions.addAll(fail(task, Reasons.IMAGE_PULL_FAILED, imagePull.get() + " (for " + waiting.toSeconds() + " s)"));
-      return actions;
+      return cannotStart(task, job.get(), pod.get(), cannotStart.get(), waiting);
     }
-    return timeout(task).map(t -> List.<Action>of(new Action.RequeueAfter(
-        Duration.between(Instant.now(clock), Instant.parse(status.startTime()).plus(t)).plusMillis(100))))
-        .orElse(List.of());
+    timeout(task).ifPresent(t -> actions.add(new Action.RequeueAfter(
+        Duration.between(Instant.now(clock), Instant.parse(status.startTime()).plus(t)).plusMillis(100))));
+    return actions;
+  }
+
+  /** Stops the pod (the Job is suspended) and fails the Task, keeping the name of the pod that could not start. */
+  private List<Action> cannotStart(Task task, Job job, Pod pod, JobOutcome.Failure failure, Duration waiting) {
+    String message = failure.message() + " (for " + waiting.toSeconds() + " s)";
+    TaskStatus failed = TaskStatuses.withPod(statuses.failed(task, failure.reason(), message),
+        pod.getMetadata().getName());
+    return List.of(new Action.SuspendJob(job.getMetadata().getNamespace(), job.getMetadata().getName()),
+        new UpdateStatus(failed), new RecordEvent(true, failure.reason(), message));
+  }
+
+  /**
+   * Where the Task's Job runs: the Agent's namespace, known from the status once started, else from the Agent
+   * reference (the Task's own namespace when that cannot be resolved).
+   */
+  public static String runNamespace(Task task, BiFunction<String, String, Optional<TaskTemplate>> templates) {
+    TaskStatus status = task.getStatus();
+    if (status != null && status.podNamespace() != null) {
+      return status.podNamespace();
+    }
+    return AgentKeys.of(task, templates).map(k -> k.substring(0, k.indexOf('/')))
+        .orElse(task.getMetadata().getNamespace());
   }
 
   private List<Action> start(Task task, ClusterView view) {
@@ -135,14 +160,13 @@ public final class TaskReconciler {
       template = Optional.ofNullable(found.get().getSpec());
     }
     MergedTask merged = TemplateMerge.merge(task.getSpec(), template);
-    AgentReference agentRef = merged.agentRef();
-    if (agentRef == null) {
-      return fail(task, Reasons.AGENT_NOT_FOUND, "neither the Task nor its TaskTemplate names an Agent");
-    }
+    AgentReference agentRef = merged.agentRef() != null ? merged.agentRef() : AgentKeys.defaultAgent();
     String agentNs = agentRef.namespace() != null ? agentRef.namespace() : namespace;
     Optional<Agent> agent = view.agent(agentNs, agentRef.name());
     if (agent.isEmpty() || agent.get().getSpec() == null) {
-      return fail(task, Reasons.AGENT_NOT_FOUND, "Agent " + agentNs + "/" + agentRef.name() + " not found");
+      return fail(task, Reasons.AGENT_NOT_FOUND, "Agent " + agentNs + "/" + agentRef.name() + " not found"
+          + (merged.agentRef() == null ? " (the Task names no Agent, so it runs with the Agent named '"
+              + agentRef.name() + "' of its namespace)" : ""));
     }
     boolean crossNamespace = !agentNs.equals(namespace);
     if (crossNamespace && !NamespaceGlobs.allows(agent.get().getSpec().allowedNamespaces(), namespace)) {
@@ -152,10 +176,11 @@ public final class TaskReconciler {
     }
     AgentJobBuilder.Inputs inputs;
     try {
-      ContextPlan plan = ContextPlanner.plan(merged, agent.get().getSpec().workspaceDir(),
-          agent.get().getSpec().contexts(), agent.get().getSpec().config(),
-          RuntimeFacts.text(task, agent.get().getSpec().workspaceDir()), name -> view.configMap(namespace, name));
-      KubeOpenCodeConfig config = view.config(namespace).orElse(null);
+      AgentSpec spec = agent.get().getSpec();
+      ContextPlan plan = ContextPlanner.plan(new ContextPlanner.Sources(spec.workspaceDir(), agentNs, spec.contexts(),
+          spec.config(), namespace, merged, RuntimeFacts.text(task, spec.workspaceDir())), view::configMap);
+      // The system images are the business of the namespace the pod runs in: the Agent's.
+      KubeOpenCodeConfig config = view.config(agentNs).orElse(null);
       inputs = new AgentJobBuilder.Inputs(task, agentRef.name(), agent.get().getSpec(), merged, plan, images,
           config != null && config.getSpec() != null ? config.getSpec().systemImage() : null, agentNs);
     } catch (TaskFailure f) {
@@ -181,7 +206,8 @@ public final class TaskReconciler {
     // Created unconditionally: "already exists" is fine (a restart), and a GET first would cost a round trip.
     actions.add(new CreateConfigMap(configMap));
     actions.add(new CreateJob(job));
-    actions.add(new UpdateStatus(statuses.running(task, job.getMetadata().getName(), agentNs, null)));
+    actions.add(new UpdateStatus(statuses.running(task, job.getMetadata().getName(), agentNs, null,
+        limited(agent.get()) ? Reasons.CAPACITY_AVAILABLE : Reasons.NO_LIMITS)));
     actions.add(new RecordEvent(false, "Started", "created Job " + job.getMetadata().getName()
         + " to run the Task with Agent " + agentRef.name()));
     return actions;
@@ -192,6 +218,7 @@ public final class TaskReconciler {
     if (agent.getSpec() == null) {
       return false;
     }
+    // Earlier releases treated a negative limit as none.
     Integer max = agent.getSpec().maxConcurrentTasks();
     return (max != null && max > 0) || agent.getSpec().quota() != null;
   }
@@ -245,7 +272,7 @@ public final class TaskReconciler {
     } else {
       String message = "the Task ran longer than its timeout (" + task.getSpec().timeout() + ") and was stopped";
       actions.add(new UpdateStatus(statuses.finished(task, TaskPhase.Failed, false, Reasons.DEADLINE_EXCEEDED,
-          message, null, pod, null, false)));
+          message, null, pod, TaskResults.valuesOf(JobOutcome.collectorMessage(pod)), false)));
       actions.add(new RecordEvent(true, Reasons.DEADLINE_EXCEEDED, message));
     }
     actions.addAll(releasePods(pods));
@@ -322,8 +349,9 @@ public final class TaskReconciler {
   }
 
   private List<Action> finishFailed(Task task, JobOutcome outcome, Optional<Pod> pod) {
+    // Whatever the agent wrote before it failed is returned too, as earlier releases did.
     TaskStatus status = statuses.finished(task, TaskPhase.Failed, false, outcome.reason(), outcome.message(),
-        outcome.finishedAt(), pod, null, false);
+        outcome.finishedAt(), pod, TaskResults.valuesOf(JobOutcome.collectorMessage(pod)), false);
     List<Action> actions = new ArrayList<>(captureLogTail(pod));
     actions.add(new UpdateStatus(status));
     actions.add(new RecordEvent(true, outcome.reason(), outcome.message()));

@@ -10,9 +10,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The outputs of a successful run, read from the output collector's termination message, and what to say. */
+/** The outputs of a run, read from the output collector's termination message, and what to say. */
 record TaskResults(OutputValues values, String reason, String message) {
   static final String SUCCESS = "the agent finished successfully";
+
+  /**
+   * The values a failed or timed-out run wrote before it ended (earlier releases returned them too); null when there
+   * is no readable message. What the message says about dropped values does not change the failure's reason.
+   */
+  static OutputValues valuesOf(Optional<String> collectorMessage) {
+    if (collectorMessage.isEmpty()) {
+      return null;
+    }
+    try {
+      return new OutputValues(OutputsCodec.decode(collectorMessage.get()).parameters());
+    } catch (MalformedOutputsException e) {
+      return null;
+    }
+  }
 
   /** @param collectorMessage empty when the pod had no output collector (no outputs declared) */
   static TaskResults collect(Task task, Optional<String> collectorMessage) {

@@ -26,12 +26,28 @@ final class TaskStatuses {
     return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
-  TaskStatus running(Task task, String jobName, String jobNamespace, String startedAt) {
+  /**
+   * @param admission why the Task could start ({@link Reasons#CAPACITY_AVAILABLE} or {@link Reasons#NO_LIMITS}):
+   *     Queued turns False with it; null leaves Queued as it is
+   */
+  TaskStatus running(Task task, String jobName, String jobNamespace, String startedAt, String admission) {
     String now = now();
-    return new TaskStatus(generation(task), TaskPhase.Running, jobName, null, jobNamespace,
-        startedAt != null ? startedAt : now, null, null,
-        Conditions.set(conditions(task), Conditions.READY, false, Reasons.RUNNING,
-            "the agent is running in Job " + jobName, generation(task), now), null);
+    List<Condition> conditions = Conditions.set(conditions(task), Conditions.READY, false, Reasons.RUNNING,
+        "the agent is running in Job " + jobName, generation(task), now);
+    if (admission != null) {
+      conditions = Conditions.set(conditions, Conditions.QUEUED, false, admission,
+          admission.equals(Reasons.NO_LIMITS) ? "the Agent has no concurrency or quota limit"
+              : "admitted: the Agent had capacity and quota for it", generation(task), now);
+    }
+    TaskStatus current = task.getStatus();
+    return new TaskStatus(generation(task), TaskPhase.Running, jobName, current != null ? current.podName() : null,
+        jobNamespace, startedAt != null ? startedAt : now, null, null, conditions, null);
+  }
+
+  /** The pod that runs the Task now (the first one, or its replacement after a disruption). */
+  static TaskStatus withPod(TaskStatus s, String podName) {
+    return new TaskStatus(s.observedGeneration(), s.phase(), s.jobName(), podName, s.podNamespace(), s.startTime(),
+        s.completionTime(), s.outputs(), s.conditions(), s.logTail());
   }
 
   TaskStatus queued(Task task, Admission admission) {

@@ -65,7 +65,7 @@ public final class BurstBenchmark {
       Agent agent = new Agent();
       agent.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("agent").build());
       agent.setSpec(new AgentSpec(null, null, "/workspace", null, null, null, null,
-          new AgentPodSpec(null, PodOutcome.succeed().annotations(), null, null, null), "sa", null, null, null));
+          AgentPodSpec.of(null, PodOutcome.succeed().annotations(), null, null, null), "sa", null, null, null));
       client.resource(agent).create();
 
       Map<String, Long> created = new ConcurrentHashMap<>();

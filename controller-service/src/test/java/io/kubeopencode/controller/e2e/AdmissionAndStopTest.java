@@ -49,7 +49,7 @@ class AdmissionAndStopTest {
     Agent agent = new Agent();
     agent.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("limited").build());
     agent.setSpec(new AgentSpec(null, null, "/workspace", null, null, null, null,
-        new AgentPodSpec(null, outcome.annotations(), null, null, null), "sa", null, max, null));
+        AgentPodSpec.of(null, outcome.annotations(), null, null, null), "sa", null, max, null));
     client.resource(agent).create();
   }
 
@@ -134,7 +134,7 @@ class AdmissionAndStopTest {
       Agent agent = new Agent();
       agent.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("rationed").build());
       agent.setSpec(new AgentSpec(null, null, "/workspace", null, null, null, null,
-          new AgentPodSpec(null, PodOutcome.succeed().annotations(), null, null, null), "sa", null, null,
+          AgentPodSpec.of(null, PodOutcome.succeed().annotations(), null, null, null), "sa", null, null,
           new io.kubeopencode.api.v1alpha1.Quota(1, 60)));
       client.resource(agent).create();
       task(ns, "first", "rationed", List.of(), List.of());

@@ -42,7 +42,7 @@ class CrossNamespaceAgentTest {
       Agent agent = new Agent();
       agent.setMetadata(new ObjectMetaBuilder().withNamespace(agents).withName("shared").build());
       agent.setSpec(new AgentSpec(null, null, "/workspace", null, null, null, null,
-          new AgentPodSpec(null, PodOutcome.succeed().hold().annotations(), null, null, null), "sa",
+          AgentPodSpec.of(null, PodOutcome.succeed().hold().annotations(), null, null, null), "sa",
           List.of("team-*"), null, null));
       client.resource(agent).create();
       client.resource(new ConfigMapBuilder().withNewMetadata().withNamespace(team).withName("notes").endMetadata()

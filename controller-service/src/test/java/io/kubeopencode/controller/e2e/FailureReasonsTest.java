@@ -54,7 +54,7 @@ class FailureReasonsTest {
   }
 
   private static AgentPodSpec outcome(PodOutcome outcome) {
-    return new AgentPodSpec(null, outcome.annotations(), null, null, null);
+    return AgentPodSpec.of(null, outcome.annotations(), null, null, null);
   }
 
   private static Task task(String name, String agent, String timeout, List<ContextItem> contexts) {
@@ -101,7 +101,7 @@ class FailureReasonsTest {
 
   @Test
   void aJobTheApiServerRefusesFailsTheTaskAndGivesItsQuotaStartBack() {
-    agent("misconfigured", new AgentPodSpec(null, null, null, "Not_A_Valid_Name", null), new Quota(1, 3600));
+    agent("misconfigured", AgentPodSpec.of(null, null, null, "Not_A_Valid_Name", null), new Quota(1, 3600));
 
     Task failed = task("refused", "misconfigured", null, List.of());
 

@@ -62,7 +62,7 @@ class TaskLifecycleTest {
     agent.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace(namespace)
         .withName(name).build());
     agent.setSpec(new AgentSpec(null, null, "/workspace", null, null, null, null,
-        new AgentPodSpec(null, outcome.annotations(), null, null, null), "agent-sa", null, null, null));
+        AgentPodSpec.of(null, outcome.annotations(), null, null, null), "agent-sa", null, null, null));
     return client.resource(agent).create();
   }
 

@@ -41,10 +41,10 @@ import org.junit.jupiter.api.Test;
 class AgentJobBuilderTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static AgentJobBuilder.Inputs inputs(Task task, AgentSpec agent, SystemImage systemImage, String jobNs) {
+  static AgentJobBuilder.Inputs inputs(Task task, AgentSpec agent, SystemImage systemImage, String jobNs) {
     MergedTask merged = TemplateMerge.merge(task.getSpec(), Optional.empty());
-    ContextPlan plan = ContextPlanner.plan(merged, agent.workspaceDir(), agent.contexts(), agent.config(), "facts",
-        name -> Optional.empty());
+    ContextPlan plan = ContextPlanner.plan(new ContextPlanner.Sources(agent.workspaceDir(), jobNs, agent.contexts(),
+        agent.config(), task.getMetadata().getNamespace(), merged, "facts"), (ns, name) -> Optional.empty());
     return new AgentJobBuilder.Inputs(task, "agent", agent, merged, plan, IMAGES, systemImage, jobNs);
   }
 
@@ -53,16 +53,16 @@ class AgentJobBuilderTest {
     return AgentJobBuilder.job(inputs(task, Fixtures.agentSpec(List.of(), List.of(), null), null, NS));
   }
 
-  private static PodSpec pod(Job job) {
+  static PodSpec pod(Job job) {
     return job.getSpec().getTemplate().getSpec();
   }
 
-  private static Container container(PodSpec pod, String name) {
+  static Container container(PodSpec pod, String name) {
     return Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream())
         .filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
   }
 
-  private static Map<String, String> plainEnv(Container c) {
+  static Map<String, String> plainEnv(Container c) {
     return c.getEnv().stream().filter(e -> e.getValue() != null)
         .collect(java.util.stream.Collectors.toMap(EnvVar::getName, EnvVar::getValue));
   }
@@ -81,8 +81,8 @@ class AgentJobBuilderTest {
       assertThat(o.getController()).isTrue();
       assertThat(o.getBlockOwnerDeletion()).isTrue();
     });
-    Map<String, String> labels = Map.of("app.kubernetes.io/managed-by", "kubeopencode", "kubeopencode.io/task",
-        "fix", "kubeopencode.io/agent", "agent");
+    Map<String, String> labels = Map.of("app", "kubeopencode", "app.kubernetes.io/managed-by", "kubeopencode",
+        "kubeopencode.io/task", "fix", "kubeopencode.io/agent", "agent");
     assertThat(job.getMetadata().getLabels()).isEqualTo(labels);
     assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).isEqualTo(labels);
     assertThat(job.getSpec().getBackoffLimit()).isZero();
@@ -122,18 +122,29 @@ class AgentJobBuilderTest {
   }
 
   @Test
-  void everyContainerRunsRestricted() {
+  void kubeOpenCodesContainersRunRestrictedAndTheAgentsMayRunAsRoot() {
     Job job = job(List.of(ContextItem.git("a", "a", new GitContext("https://example.test/r.git", null, null, null,
         null, null))), List.of(new OutputParameter("o", "o", null)));
 
     Stream.concat(pod(job).getInitContainers().stream(), pod(job).getContainers().stream()).forEach(c -> {
       SecurityContext sc = c.getSecurityContext();
-      assertThat(sc.getRunAsNonRoot()).as(c.getName()).isTrue();
       assertThat(sc.getAllowPrivilegeEscalation()).as(c.getName()).isFalse();
       assertThat(sc.getCapabilities().getDrop()).as(c.getName()).containsExactly("ALL");
       assertThat(sc.getSeccompProfile().getType()).as(c.getName()).isEqualTo("RuntimeDefault");
     });
-    assertThat(pod(job).getSecurityContext().getRunAsNonRoot()).isTrue();
+    for (String name : List.of("context-init", "git-init-0", "output-collector")) {
+      SecurityContext sc = container(pod(job), name).getSecurityContext();
+      assertThat(sc.getRunAsNonRoot()).as(name).isTrue();
+      assertThat(sc.getRunAsUser()).as(name).isEqualTo(65532L);
+      assertThat(sc.getReadOnlyRootFilesystem()).as(name).isTrue();
+    }
+    for (String name : List.of("opencode-init", "agent")) {
+      SecurityContext sc = container(pod(job), name).getSecurityContext();
+      assertThat(sc.getRunAsNonRoot()).as(name + ": upstream's images run as root").isNull();
+      assertThat(sc.getRunAsUser()).as(name).isNull();
+      assertThat(sc.getReadOnlyRootFilesystem()).as(name).isNull();
+    }
+    assertThat(pod(job).getSecurityContext().getRunAsNonRoot()).isNull();
     assertThat(pod(job).getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
   }
 
@@ -243,7 +254,7 @@ class AgentJobBuilderTest {
             + e.getValueFrom().getSecretKeyRef().getKey())
         .containsExactly("GIT_USERNAME<-git-creds/username", "GIT_PASSWORD<-git-creds/password",
             "GIT_SSH_KEY<-git-creds/ssh-privatekey", "GIT_SSH_KNOWN_HOSTS<-git-creds/ssh-known-hosts");
-    assertThat(git.getVolumeMounts()).extracting(VolumeMount::getMountPath).containsExactly(WS);
+    assertThat(git.getVolumeMounts()).extracting(VolumeMount::getMountPath).containsExactly(WS, "/tmp");
     assertThat(plainEnv(container(pod(job), "agent"))).as("git in the agent trusts git-init's clones")
         .containsEntry("GIT_CONFIG_COUNT", "1").containsEntry("GIT_CONFIG_KEY_0", "include.path")
         .containsEntry("GIT_CONFIG_VALUE_0", WS + "/.kubeopencode/gitconfig");
@@ -298,7 +309,7 @@ class AgentJobBuilderTest {
   @Test
   void podSpecSettingsAreCopiedOntoThePod() {
     AgentSpec agent = new AgentSpec(null, null, WS, null, null, null, null,
-        new AgentPodSpec(Map.of("team", "a"), Map.of("note", "x"),
+        AgentPodSpec.of(Map.of("team", "a"), Map.of("note", "x"),
             new PodScheduling(Map.of("pool", "agents"), List.of(new TolerationBuilder().withKey("dedicated")
                 .withOperator("Exists").withEffect("NoSchedule").build()),
                 new io.fabric8.kubernetes.api.model.AffinityBuilder().withNewNodeAffinity().endNodeAffinity()
@@ -328,9 +339,11 @@ class AgentJobBuilderTest {
   }
 
   @Test
-  void filesOutsideTheWorkspaceAreMountedReadOnlyFromTheContextConfigMap() {
-    Container agent = container(pod(job(List.of(ContextItem.text("rules", "/etc/agent/rules.md", "r")), List.of())),
-        "agent");
+  void filesOutsideTheWorkspaceAreMountedReadOnlyFromTheContextConfigMapWithTheirMode() {
+    ContextItem script = new ContextItem("run", null, io.kubeopencode.api.v1alpha1.ContextType.Text,
+        "/opt/bin/run.sh", 0755, null, "echo", null, null, null, null);
+    PodSpec pod = pod(job(List.of(ContextItem.text("rules", "/etc/agent/rules.md", "r"), script), List.of()));
+    Container agent = container(pod, "agent");
 
     assertThat(agent.getVolumeMounts()).anySatisfy(m -> {
       assertThat(m.getName()).isEqualTo("context");
@@ -338,6 +351,9 @@ class AgentJobBuilderTest {
       assertThat(m.getSubPath()).isEqualTo("file-0");
       assertThat(m.getReadOnly()).isTrue();
     });
+    Volume context = pod.getVolumes().stream().filter(v -> v.getName().equals("context")).findFirst().orElseThrow();
+    assertThat(context.getConfigMap().getItems()).extracting(i -> i.getKey() + "=" + i.getMode())
+        .containsExactlyInAnyOrder("task.md=null", "file-0=420", "file-1=493");
   }
 
   @Test

@@ -63,6 +63,36 @@ class WorkQueueTest {
   }
 
   @Test
+  void aShorterDelayReplacesALongerOnePendingForTheSameKey() throws Exception {
+    queue.addAfter("ns/a", Duration.ofMinutes(10));
+    queue.addAfter("ns/a", Duration.ofMillis(50));
+
+    assertThat(takeWithin(Duration.ofSeconds(30))).as("a quick retry never waits for a long timer")
+        .contains("ns/a");
+    queue.done("ns/a");
+    Thread.sleep(200);
+    assertThat(queue.depth()).as("the replaced timer does not fire as well").isZero();
+  }
+
+  @Test
+  void aLongerDelayNeverPostponesAShorterOne() throws Exception {
+    queue.addAfter("ns/a", Duration.ofMillis(50));
+    queue.addAfter("ns/a", Duration.ofMinutes(10));
+
+    assertThat(takeWithin(Duration.ofSeconds(30))).contains("ns/a");
+  }
+
+  private Optional<String> takeWithin(Duration timeout) throws Exception {
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return queue.take();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Test
   void closingReleasesWaitingWorkers() throws Exception {
     var result = Executors.newSingleThreadExecutor().submit(queue::take);
     Thread.sleep(50);

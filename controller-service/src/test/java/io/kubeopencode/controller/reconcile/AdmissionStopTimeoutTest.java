@@ -31,6 +31,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Concurrency limits (oldest first), the stop annotation and timeouts, decided purely. */
 class AdmissionStopTimeoutTest {
@@ -194,8 +196,11 @@ class AdmissionStopTimeoutTest {
         .endContainerStatus().endStatus().build();
     FakeCluster cluster = new FakeCluster().add(job("t", false)).add(waiting);
 
-    assertThat(reconciler.reconcile(task, cluster, false)).as("30 s into a 2 min grace")
-        .containsExactly(new RequeueAfter(Duration.ofSeconds(90).plusMillis(100)));
+    List<Action> waitingActions = reconciler.reconcile(task, cluster, false);
+    assertThat(waitingActions).as("30 s into a 2 min grace")
+        .contains(new RequeueAfter(Duration.ofSeconds(90).plusMillis(100)));
+    assertThat(status(waitingActions).phase()).isEqualTo(TaskPhase.Running);
+    assertThat(status(waitingActions).podName()).isEqualTo("t-x");
 
     TaskReconciler strict = new TaskReconciler(IMAGES, Duration.ofSeconds(10),
         Clock.fixed(Instant.parse(NOW), ZoneOffset.UTC));
@@ -206,6 +211,50 @@ class AdmissionStopTimeoutTest {
     assertThat(status.conditions().getFirst().getReason()).isEqualTo("ImagePullFailed");
     assertThat(status.conditions().getFirst().getMessage()).isEqualTo("image example.test/devbox:9 of container agent"
         + " could not be pulled: ImagePullBackOff: Back-off pulling image (for 30 s)");
+    assertThat(status.podName()).isEqualTo("t-x");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "agent|false|CreateContainerConfigError|container has runAsNonRoot and image will run as root",
+      "agent|false|CreateContainerError|failed to create containerd container: mount denied",
+      "agent|false|RunContainerError|exec: \"sh\": executable file not found in $PATH",
+      "output-collector|true|CrashLoopBackOff|back-off 40s restarting failed container",
+      "git-init-0|true|CreateContainerConfigError|secret \"git-creds\" not found"})
+  void aContainerThatCannotStartFailsTheTaskAfterTheGracePeriodWithTheKubeletsWords(String container, boolean init,
+      String reason, String kubeletMessage) {
+    Task task = running(task("t", null, false, List.of()), "2026-11-21T10:00:00Z");
+    PodBuilder builder = new PodBuilder(pod("t-x", "Pending", List.of(), null)).editMetadata()
+        .withCreationTimestamp("2026-11-21T09:59:35Z").endMetadata();
+    var status = new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withName(container)
+        .withNewState().withNewWaiting().withReason(reason).withMessage(kubeletMessage).endWaiting().endState().build();
+    Pod stuck = init ? builder.editStatus().addToInitContainerStatuses(status).endStatus().build()
+        : builder.editStatus().addToContainerStatuses(status).endStatus().build();
+    FakeCluster cluster = new FakeCluster().add(job("t", false)).add(stuck);
+
+    assertThat(reconciler.reconcile(task, cluster, false)).as("within the grace period")
+        .contains(new RequeueAfter(Duration.ofSeconds(90).plusMillis(100)));
+    List<Action> actions = new TaskReconciler(IMAGES, Duration.ofSeconds(10),
+        Clock.fixed(Instant.parse(NOW), ZoneOffset.UTC)).reconcile(task, cluster, false);
+
+    assertThat(actions.getFirst()).as("the pod is stopped, the slot freed").isEqualTo(new SuspendJob(NS, "t"));
+    TaskStatus failed = status(actions);
+    assertThat(failed.phase()).isEqualTo(TaskPhase.Failed);
+    assertThat(failed.conditions().getFirst().getReason()).isEqualTo("ContainerStartFailed");
+    assertThat(failed.conditions().getFirst().getMessage()).isEqualTo("container " + container + " cannot start: "
+        + reason + ": " + kubeletMessage + " (for 30 s)");
+  }
+
+  @Test
+  void containersThatAreStillStartingAreNotAProblem() {
+    Task task = running(task("t", null, false, List.of()), "2026-11-21T10:00:00Z");
+    Pod starting = new PodBuilder(pod("t-x", "Pending", List.of(), null)).editStatus().addNewInitContainerStatus()
+        .withName("context-init").withNewState().withNewWaiting().withReason("PodInitializing").endWaiting()
+        .endState().endInitContainerStatus().addNewContainerStatus().withName("agent").withNewState().withNewWaiting()
+        .withReason("ContainerCreating").endWaiting().endState().endContainerStatus().endStatus().build();
+
+    assertThat(reconciler.reconcile(task, new FakeCluster().add(job("t", false)).add(starting), false))
+        .noneMatch(RequeueAfter.class::isInstance).noneMatch(SuspendJob.class::isInstance);
   }
 
   private static Job job(String name, boolean suspended) {

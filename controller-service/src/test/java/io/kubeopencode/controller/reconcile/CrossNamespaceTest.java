@@ -48,6 +48,28 @@ class CrossNamespaceTest {
     assertThat(NamespaceGlobs.allows(List.of("a.b"), "axb")).as("dots are literal").isFalse();
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} ~ {1}: {2}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "team-[abc]|team-b|true",
+      "team-[abc]|team-d|false",
+      "team-[a-c]x|team-bx|true",
+      "team-[^0-9]|team-x|true",
+      "team-[^0-9]|team-7|false",
+      "env-[0-9][0-9]|env-42|true",
+      "a\\*b|a*b|true",
+      "a\\*b|axb|false",
+      "a\\?|a?|true",
+      "[\\]]x|]x|true",
+      "*-prod|payments-prod|true",
+      "team-[|team-[|false",
+      "team-[]|team-]|false",
+      "team-[z-a]|team-m|false",
+      "team-\\|team-\\|false",
+      "[-a]|-|false"})
+  void globsFollowTheShellSyntaxEarlierReleasesAccepted(String glob, String namespace, boolean allowed) {
+    assertThat(NamespaceGlobs.allows(List.of(glob), namespace)).isEqualTo(allowed);
+  }
+
   @Test
   void theJobRunsInTheAgentsNamespaceAfterTheTaskGotItsFinalizer() {
     List<Action> actions = reconciler.reconcile(task(), clusterWithAgent(List.of("team-*")), false);

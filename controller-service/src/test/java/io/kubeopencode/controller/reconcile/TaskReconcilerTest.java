@@ -67,11 +67,8 @@ class TaskReconcilerTest {
     assertThat(status.podNamespace()).isEqualTo(NS);
     assertThat(status.startTime()).isEqualTo(NOW);
     assertThat(status.observedGeneration()).isEqualTo(1L);
-    assertThat(status.conditions()).singleElement().satisfies(c -> {
-      assertThat(c.getType()).isEqualTo("Ready");
-      assertThat(c.getStatus()).isEqualTo("False");
-      assertThat(c.getReason()).isEqualTo("Running");
-    });
+    assertThat(status.conditions()).extracting(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
+        .containsExactly("Ready=False/Running", "Queued=False/NoLimits");
     assertThat(actions.get(3)).isEqualTo(new RecordEvent(false, "Started",
         "created Job fix to run the Task with Agent agent"));
   }
@@ -125,14 +122,27 @@ class TaskReconcilerTest {
   }
 
   @Test
-  void noAgentAnywhereFailsTheTask() {
+  void aTaskThatNamesNoAgentRunsWithTheAgentNamedDefault() {
+    Task task = Fixtures.task("t", new io.kubeopencode.api.v1alpha1.TaskSpec("x", null, null, null, null, null));
+    assertFailed(reconciler.reconcile(task, cluster, false), "AgentNotFound", "Agent team-a/default not found (the"
+        + " Task names no Agent, so it runs with the Agent named 'default' of its namespace)");
+
+    cluster.add(Fixtures.agent("default", Fixtures.agentSpec(List.of(), List.of(), null)));
+    List<Action> actions = reconciler.reconcile(task, cluster, false);
+    assertThat(statusOf(actions).phase()).isEqualTo(TaskPhase.Running);
+    assertThat(actions).filteredOn(CreateJob.class::isInstance).singleElement().satisfies(a -> assertThat(
+        ((CreateJob) a).job().getMetadata().getLabels()).containsEntry("kubeopencode.io/agent", "default"));
+  }
+
+  @Test
+  void aTemplateThatNamesNoAgentAlsoMeansTheDefaultAgent() {
     TaskTemplate template = new TaskTemplate();
     template.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName("tpl").build());
     template.setSpec(new TaskTemplateSpec("Review.", null, null, null));
-    cluster.add(template);
+    cluster.add(template).add(Fixtures.agent("default", Fixtures.agentSpec(List.of(), List.of(), null)));
 
-    assertFailed(reconciler.reconcile(Fixtures.task("t", Fixtures.templated("tpl")), cluster, false),
-        "AgentNotFound", "neither the Task nor its TaskTemplate names an Agent");
+    assertThat(statusOf(reconciler.reconcile(Fixtures.task("t", Fixtures.templated("tpl")), cluster, false)).phase())
+        .isEqualTo(TaskPhase.Running);
   }
 
   @Test
@@ -141,7 +151,7 @@ class TaskReconcilerTest {
         new ConfigMapContext("missing", "k", null))), List.of()));
 
     assertFailed(reconciler.reconcile(task, cluster, false), "ContextError",
-        "context 'cfg': ConfigMap 'missing' not found");
+        "context 'cfg': ConfigMap team-a/missing not found");
   }
 
   @Test
@@ -167,7 +177,7 @@ class TaskReconcilerTest {
     assertThat(status.podName()).isEqualTo("fix-abcde");
     assertThat(status.completionTime()).isEqualTo("2026-11-21T10:03:00Z");
     assertThat(status.startTime()).isEqualTo(NOW);
-    assertThat(status.conditions()).singleElement().satisfies(c -> {
+    assertThat(status.conditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement().satisfies(c -> {
       assertThat(c.getStatus()).isEqualTo("True");
       assertThat(c.getReason()).isEqualTo("Succeeded");
       assertThat(c.getLastTransitionTime()).isEqualTo(NOW);
@@ -190,6 +200,38 @@ class TaskReconcilerTest {
     assertThat(status.outputs().parameters()).containsExactly(Map.entry("a", "small"));
     assertThat(status.conditions().getFirst().getReason()).isEqualTo("OutputsTooLarge");
     assertThat(status.conditions().getFirst().getMessage()).contains("outputs b did not fit");
+  }
+
+  @Test
+  void aFailedRunStillReturnsTheOutputsItWrote() {
+    List<OutputParameter> outputs = List.of(new OutputParameter("log", ".outputs/log", null));
+    Task task = withStatus(newTask(outputs), reconciler.reconcile(newTask(outputs), cluster, false));
+    cluster.add(job("fix", "Failed")).add(pod("fix-abcde", Map.of("output-collector",
+        terminated(0, "Completed", OutputsCodec.encode(Map.of("log", "half done")))),
+        Map.of("agent", terminated(1, "Error", null))));
+
+    TaskStatus status = statusOf(reconciler.reconcile(task, cluster, false));
+
+    assertThat(status.phase()).isEqualTo(TaskPhase.Failed);
+    assertThat(status.conditions().getFirst().getReason()).isEqualTo("AgentFailed");
+    assertThat(status.outputs().parameters()).containsExactly(Map.entry("log", "half done"));
+  }
+
+  @Test
+  void thePodNameIsSetAsSoonAsThePodExistsAndFollowsAReplacement() {
+    Task task = withStatus(newTask(List.of()), reconciler.reconcile(newTask(List.of()), cluster, false));
+    cluster.add(job("fix", null)).add(pod("fix-abcde", Map.of(), Map.of()));
+
+    List<Action> actions = reconciler.reconcile(task, cluster, false);
+    assertThat(statusOf(actions).podName()).isEqualTo("fix-abcde");
+    assertThat(statusOf(actions).phase()).isEqualTo(TaskPhase.Running);
+    task.setStatus(statusOf(actions));
+    assertThat(reconciler.reconcile(task, cluster, false)).as("written once").isEmpty();
+
+    Pod replacement = new PodBuilder(pod("fix-fghij", Map.of(), Map.of())).editMetadata()
+        .withCreationTimestamp("2026-11-21T10:00:04Z").endMetadata().build();
+    cluster.add(replacement);
+    assertThat(statusOf(reconciler.reconcile(task, cluster, false)).podName()).isEqualTo("fix-fghij");
   }
 
   @Test
@@ -253,7 +295,7 @@ class TaskReconcilerTest {
   private static void assertFailed(List<Action> actions, String reason, String message) {
     TaskStatus status = statusOf(actions);
     assertThat(status.phase()).isEqualTo(TaskPhase.Failed);
-    assertThat(status.conditions()).singleElement().satisfies(c -> {
+    assertThat(status.conditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement().satisfies(c -> {
       assertThat(c.getType()).isEqualTo("Ready");
       assertThat(c.getStatus()).isEqualTo("False");
       assertThat(c.getReason()).isEqualTo(reason);

@@ -125,7 +125,7 @@ class ControllerServiceTest {
     Agent agent = new Agent();
     agent.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("agent").build());
     agent.setSpec(new AgentSpec(null, null, "/workspace", null, null, null, null,
-        new AgentPodSpec(null, PodOutcome.succeed().annotations(), null, null, null), "sa", null, maxConcurrent,
+        AgentPodSpec.of(null, PodOutcome.succeed().annotations(), null, null, null), "sa", null, maxConcurrent,
         quota));
     client.resource(agent).create();
   }
