@@ -104,7 +104,11 @@ class ApiServerRoundTripTest {
   @Test
   void kubectlExplainDescribesFields() {
     String explained = cluster.kubectl("explain", "tasks.spec.contexts.git.depth").requireSuccess();
-    assertThat(explained).contains("Clone depth. Default 1; 0 means the full history.");
+    assertThat(explained).contains("Clone depth. Default 1; 0 means the full history");
+    assertThat(cluster.kubectl("explain", "agents.spec.podSpec.securityContext").requireSuccess())
+        .contains("Security settings of the agent's containers");
+    assertThat(cluster.kubectl("explain", "agents.spec.podSpec.extraVolumes.persistentVolumeClaim.claimName")
+        .requireSuccess()).contains("claimName");
     assertThat(cluster.kubectl("explain", "agents.spec.quota.windowSeconds").requireSuccess())
         .contains("60 to 86400");
     assertThat(cluster.kubectl("explain", "tasks").requireSuccess()).contains("A Task is one unit of AI work");

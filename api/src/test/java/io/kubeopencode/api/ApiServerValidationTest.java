@@ -105,14 +105,14 @@ class ApiServerValidationTest {
               - type: URL
                 mountPath: a.json
                 url: {source: "https://example.test/a", timeout: 0}
-            """), new String[] {"spec.contexts[0].url.timeout", "must be a positive number of seconds"}),
+            """), new String[] {"spec.contexts[0].url.timeout", "should be greater than or equal to 1"}),
         Arguments.of("URL timeout that is not a duration", task("""
             spec:
               contexts:
               - type: URL
                 mountPath: a.json
                 url: {source: "https://example.test/a", timeout: soon}
-            """), new String[] {"spec.contexts[0].url.timeout", "must be a positive number of seconds"}),
+            """), new String[] {"spec.contexts[0].url.timeout", "should match"}),
         Arguments.of("Git path escaping the repository", task("""
             spec:
               contexts:

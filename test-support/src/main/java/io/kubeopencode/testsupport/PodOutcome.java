@@ -73,6 +73,17 @@ public final class PodOutcome {
     return this;
   }
 
+  /**
+   * One container (init, sidecar or main) cannot start: the pod stays Pending with it waiting for {@code reason}
+   * (e.g. CreateContainerConfigError) with the kubelet's {@code message}.
+   */
+  public PodOutcome cannotStart(String container, String reason, String message) {
+    annotations.put(PREFIX + "image-pull-error", container);
+    annotations.put(PREFIX + "waiting-reason", reason);
+    annotations.put(PREFIX + "waiting-message", message);
+    return this;
+  }
+
   public Map<String, String> annotations() {
     return Map.copyOf(annotations);
   }

@@ -28,6 +28,9 @@ final class CrdPostProcessing {
       "reason", "A CamelCase reason for the last transition, e.g. AgentAtCapacity.",
       "message", "A human-readable explanation of the last transition.");
 
+  /** As {@code Schema.DURATION_PATTERN}, which the generator cannot apply to an int-or-string. */
+  static final String SECONDS_OR_DURATION = "^([0-9]+([.][0-9]+)?(ms|s|m|h))+$";
+
   private CrdPostProcessing() {}
 
   static CustomResourceDefinition apply(CustomResourceDefinition crd, Class<?> kind) {
@@ -36,6 +39,8 @@ final class CrdPostProcessing {
       JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
       describeFromClasses(root, kind);
       property(root, "status", "conditions").ifPresent(CrdPostProcessing::standardConditions);
+      property(root, "spec", "contexts").map(contexts -> contexts.getItems().getSchema())
+          .flatMap(item -> property(item, "url", "timeout")).ifPresent(CrdPostProcessing::secondsOrDuration);
     }
     return crd;
   }
@@ -77,6 +82,16 @@ final class CrdPostProcessing {
     item.getProperties().get("status")
         .setEnum(List.of(new TextNode("True"), new TextNode("False"), new TextNode("Unknown")));
     item.getProperties().get("lastTransitionTime").setFormat("date-time");
+  }
+
+  /**
+   * An int-or-string of seconds or a duration: the generator drops value rules on {@code IntOrString}, and a CEL rule
+   * there costs too much (its string has no length bound). OpenAPI applies {@code minimum} to integers only and
+   * {@code pattern} to strings only.
+   */
+  private static void secondsOrDuration(JSONSchemaProps intOrString) {
+    intOrString.setMinimum(1.0);
+    intOrString.setPattern(SECONDS_OR_DURATION);
   }
 
   private static void listMap(JSONSchemaProps array, String key) {

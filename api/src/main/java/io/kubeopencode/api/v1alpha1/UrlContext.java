@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.generator.annotation.Required;
 import java.util.Map;
@@ -18,10 +17,9 @@ public record UrlContext(
     @JsonPropertyDescription("Secret with credentials: key token (sent as a bearer token), or keys username and"
         + " password (basic authentication).") SecretReference secretRef,
     @JsonPropertyDescription("Accept any TLS certificate. For test servers only.") Boolean insecureSkipTLSVerify,
+    // Its minimum and pattern are added by CrdPostProcessing (the generator drops rules on IntOrString).
     @JsonPropertyDescription("Time allowed for the download: seconds as an integer (e.g. 30, as earlier releases"
         + " wrote it) or a duration (30s, 2m). Default 30 seconds.")
-        @ValidationRule(value = "type(self) == int ? self > 0 : self.matches('" + Schema.DURATION_PATTERN + "')",
-            reason = "FieldValueInvalid", message = "must be a positive number of seconds or a duration such as 30s")
         IntOrString timeout) {
 
   public UrlContext {

@@ -75,8 +75,9 @@ class ControllerContractTest {
     ConfigMap teamConfig = new ConfigMapBuilder().withNewMetadata().withName("team-config").endMetadata()
         .addToData("style.md", "Use tabs.").addToData("app.yaml", "retries: 3").build();
     MergedTask merged = TemplateMerge.merge(spec, Optional.empty());
-    ContextPlan plan = ContextPlanner.plan(merged, agent.workspaceDir(), agent.contexts(), agent.config(), "facts",
-        name -> name.equals("team-config") ? Optional.of(teamConfig) : Optional.empty());
+    ContextPlan plan = ContextPlanner.plan(new ContextPlanner.Sources(agent.workspaceDir(), "team", agent.contexts(),
+        agent.config(), "team", merged, "facts"),
+        (ns, name) -> name.equals("team-config") ? Optional.of(teamConfig) : Optional.empty());
     AgentJobBuilder.Inputs inputs = new AgentJobBuilder.Inputs(task, "agent", agent, merged, plan,
         new ImageDefaults("a", "e", "g", "c", "IfNotPresent"), null, "team");
     job = AgentJobBuilder.job(inputs);
@@ -125,10 +126,9 @@ class ControllerContractTest {
         contextInit.getArgs().toArray(String[]::new));
 
     assertThat(result.exitCode()).as(result.output()).isZero();
-    assertThat(Files.readString(workspace.resolve("task.md"))).startsWith("Fix the flaky test.\n")
-        .contains(".kubeopencode/context.md");
+    assertThat(Files.readString(workspace.resolve("task.md"))).isEqualTo("Fix the flaky test.");
     assertThat(Files.readString(workspace.resolve(".kubeopencode/context.md")))
-        .contains("<context name=\"house-rules\" type=\"Text\">\nNever push to main.\n</context>");
+        .isEqualTo("<context name=\"house-rules\" namespace=\"team\" type=\"Text\">\nNever push to main.\n</context>\n");
     assertThat(Files.readString(workspace.resolve("docs/notes.md"))).isEqualTo("Focus on the parser.");
     assertThat(Files.readString(workspace.resolve("bin/check.sh"))).isEqualTo("#!/bin/sh\necho ok\n");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(workspace.resolve("bin/check.sh"))))

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /** The controller's caches and reconcile loop, running in the test JVM against a real API server. */
 final class InProcessController implements AutoCloseable {
-  /** Short, so tests see image pull failures fail fast. */
-  static final Duration IMAGE_PULL_GRACE = Duration.ofSeconds(3);
+  /** Short, so tests see containers that cannot start fail fast. */
+  static final Duration CONTAINER_START_GRACE = Duration.ofSeconds(3);
   private final WorkQueue queue = new WorkQueue();
   private final WorkQueue agentQueue = new WorkQueue();
   private final Caches caches;
@@ -30,7 +30,7 @@ final class InProcessController implements AutoCloseable {
       throw new IllegalStateException("caches did not sync", e);
     }
     controller = new TaskController(client, caches, queue, agentQueue,
-        new TaskReconciler(Fixtures.IMAGES, IMAGE_PULL_GRACE, Clock.systemUTC()), ControllerMetrics.NONE,
+        new TaskReconciler(Fixtures.IMAGES, CONTAINER_START_GRACE, Clock.systemUTC()), ControllerMetrics.NONE,
         Clock.systemUTC(), 2);
     controller.start();
   }

@@ -107,7 +107,8 @@ class TaskLifecycleTest {
     assertThat(done.getStatus().podName()).startsWith("happy-");
     assertThat(done.getStatus().startTime()).isNotNull();
     assertThat(done.getStatus().completionTime()).isNotNull();
-    assertThat(done.getStatus().conditions()).singleElement().satisfies(c -> {
+    assertThat(done.getStatus().conditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
+        .satisfies(c -> {
       assertThat(c.getType()).isEqualTo("Ready");
       assertThat(c.getStatus()).isEqualTo("True");
       assertThat(c.getReason()).isEqualTo("Succeeded");
