@@ -18,7 +18,6 @@ import io.kubeopencode.api.v1alpha1.TaskTemplateSpec;
 import io.kubeopencode.controller.job.AgentJobBuilder;
 import io.kubeopencode.controller.job.ContextPlan;
 import io.kubeopencode.controller.job.ContextPlanner;
-import io.kubeopencode.controller.job.Durations;
 import io.kubeopencode.controller.job.ImageDefaults;
 import io.kubeopencode.controller.job.MergedTask;
 import io.kubeopencode.controller.job.Reasons;
@@ -33,9 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
@@ -51,6 +48,7 @@ public final class TaskReconciler {
   private final Duration containerStartGrace;
   private final Clock clock;
   private final TaskStatuses statuses;
+  private final RunningTask running;
 
   public TaskReconciler(ImageDefaults images, Clock clock) {
     this(images, DEFAULT_CONTAINER_START_GRACE, clock);
@@ -61,6 +59,7 @@ public final class TaskReconciler {
     this.containerStartGrace = containerStartGrace;
     this.clock = clock;
     this.statuses = new TaskStatuses(clock);
+    this.running = new RunningTask(statuses, containerStartGrace, clock);
   }
 
   /**
@@ -68,7 +67,6 @@ public final class TaskReconciler {
    *     not a sign that the Job was deleted
    */
   public List<Action> reconcile(Task task, ClusterView view, boolean jobExpected) {
-    String namespace = task.getMetadata().getNamespace();
     TaskStatus status = task.getStatus();
     TaskPhase phase = status != null ? status.phase() : null;
     String runNamespace = runNamespace(task, view::template);
@@ -78,7 +76,7 @@ public final class TaskReconciler {
       return deleted(task, runNamespace, jobName, pods);
     }
     if (phase != null && phase.isFinished()) {
-      return releasePods(pods);
+      return RunningTask.releasePods(pods);
     }
     Optional<Job> job = view.job(runNamespace, jobName);
     if (phase != TaskPhase.Running) {
@@ -86,51 +84,13 @@ public final class TaskReconciler {
         return List.of(new UpdateStatus(statuses.running(task, job.get().getMetadata().getName(), runNamespace,
             job.get().getMetadata().getCreationTimestamp(), null)));
       }
-      return stopRequested(task) ? stoppedBeforeStart(task) : start(task, view);
+      return RunningTask.stopRequested(task) ? stoppedBeforeStart(task) : start(task, view);
     }
     if (job.isEmpty()) {
       return jobExpected ? List.of() : fail(task, Reasons.JOB_DELETED, "Job " + runNamespace + "/"
           + status.jobName() + " was deleted while the Task was running");
     }
-    Optional<Pod> pod = newest(pods);
-    JobOutcome outcome = JobOutcome.of(job.get(), pod);
-    if (outcome.finished()) {
-      List<Action> actions = new ArrayList<>(outcome.succeeded() ? complete(task, outcome, pod)
-          : finishFailed(task, outcome, pod));
-      actions.addAll(releasePods(pods));
-      return actions;
-    }
-    if (stopRequested(task) || timedOut(task)) {
-      return stopRunning(task, job.get(), pods);
-    }
-    List<Action> actions = new ArrayList<>();
-    if (pod.isPresent() && !pod.get().getMetadata().getName().equals(status.podName())) {
-      // Users follow the run with kubectl logs <status.podName> while it runs, as with earlier releases.
-      actions.add(new UpdateStatus(TaskStatuses.withPod(status, pod.get().getMetadata().getName())));
-    }
-    Optional<JobOutcome.Failure> cannotStart = pod.flatMap(JobOutcome::startProblem);
-    if (cannotStart.isPresent()) {
-      // The kubelet retries such a container forever; after the grace period the Task fails instead of hanging.
-      Duration waiting = Duration.between(Instant.parse(pod.get().getMetadata().getCreationTimestamp()),
-          Instant.now(clock));
-      if (waiting.compareTo(containerStartGrace) < 0) {
-        actions.add(new Action.RequeueAfter(containerStartGrace.minus(waiting).plusMillis(100)));
-        return actions;
-      }
-      return cannotStart(task, job.get(), pod.get(), cannotStart.get(), waiting);
-    }
-    timeout(task).ifPresent(t -> actions.add(new Action.RequeueAfter(
-        Duration.between(Instant.now(clock), Instant.parse(status.startTime()).plus(t)).plusMillis(100))));
-    return actions;
-  }
-
-  /** Stops the pod (the Job is suspended) and fails the Task, keeping the name of the pod that could not start. */
-  private List<Action> cannotStart(Task task, Job job, Pod pod, JobOutcome.Failure failure, Duration waiting) {
-    String message = failure.message() + " (for " + waiting.toSeconds() + " s)";
-    TaskStatus failed = TaskStatuses.withPod(statuses.failed(task, failure.reason(), message),
-        pod.getMetadata().getName());
-    return List.of(new Action.SuspendJob(job.getMetadata().getNamespace(), job.getMetadata().getName()),
-        new UpdateStatus(failed), new RecordEvent(true, failure.reason(), message));
+    return running.decide(task, job.get(), pods);
   }
 
   /**
@@ -243,48 +203,11 @@ public final class TaskReconciler {
   }
 
   /**
-   * Stops a running Task (user stop or timeout): keep its pods until their statuses are read, then suspend the Job
-   * so the agent gets SIGTERM and the output collector reports what was written so far. The Task finishes when the
-   * pods have terminated.
-   */
-  private List<Action> stopRunning(Task task, Job job, List<Pod> pods) {
-    List<Action> actions = new ArrayList<>();
-    for (Pod pod : pods) {
-      if (!hasFinalizer(pod) && pod.getMetadata().getDeletionTimestamp() == null) {
-        actions.add(new Action.PodFinalizer(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), true));
-      }
-    }
-    if (!Boolean.TRUE.equals(job.getSpec().getSuspend())) {
-      actions.add(new Action.SuspendJob(job.getMetadata().getNamespace(), job.getMetadata().getName()));
-      return actions;
-    }
-    if (pods.stream().anyMatch(TaskReconciler::stillRunning)) {
-      return actions;
-    }
-    Optional<Pod> pod = newest(pods);
-    actions.addAll(captureLogTail(pod));
-    if (stopRequested(task)) {
-      String message = "stopped by the kubeopencode.io/stop annotation";
-      TaskResults results = TaskResults.collect(task, JobOutcome.collectorMessage(pod));
-      actions.add(new UpdateStatus(statuses.finished(task, TaskPhase.Completed, false, Reasons.USER_STOPPED, message,
-          null, pod, results.values(), true)));
-      actions.add(new RecordEvent(false, Reasons.USER_STOPPED, message));
-    } else {
-      String message = "the Task ran longer than its timeout (" + task.getSpec().timeout() + ") and was stopped";
-      actions.add(new UpdateStatus(statuses.finished(task, TaskPhase.Failed, false, Reasons.DEADLINE_EXCEEDED,
-          message, null, pod, TaskResults.valuesOf(JobOutcome.collectorMessage(pod)), false)));
-      actions.add(new RecordEvent(true, Reasons.DEADLINE_EXCEEDED, message));
-    }
-    actions.addAll(releasePods(pods));
-    return actions;
-  }
-
-  /**
    * A Task being deleted: its pods are released; a cross-namespace run, which owner references cannot reach, is
    * deleted explicitly before the Task's finalizer comes off.
    */
   private static List<Action> deleted(Task task, String runNamespace, String jobName, List<Pod> pods) {
-    List<Action> actions = new ArrayList<>(releasePods(pods));
+    List<Action> actions = new ArrayList<>(RunningTask.releasePods(pods));
     if (hasTaskFinalizer(task)) {
       if (!runNamespace.equals(task.getMetadata().getNamespace())) {
         actions.add(new Action.DeleteRunObjects(runNamespace, jobName, TaskNames.contextConfigMapName(jobName)));
@@ -299,68 +222,9 @@ public final class TaskReconciler {
         && task.getMetadata().getFinalizers().contains(KubeOpenCode.FINALIZER_TASK_CLEANUP);
   }
 
-  /** Our finalizer comes off every pod once the Task no longer needs their statuses. */
-  private static List<Action> releasePods(List<Pod> pods) {
-    return pods.stream().filter(TaskReconciler::hasFinalizer)
-        .<Action>map(p -> new Action.PodFinalizer(p.getMetadata().getNamespace(), p.getMetadata().getName(), false))
-        .toList();
-  }
-
-  private static boolean hasFinalizer(Pod pod) {
-    return pod.getMetadata().getFinalizers() != null
-        && pod.getMetadata().getFinalizers().contains(KubeOpenCode.FINALIZER_COLLECT_OUTPUTS);
-  }
-
-  /** A pod whose containers may still write: not yet Succeeded or Failed. */
-  private static boolean stillRunning(Pod pod) {
-    String phase = pod.getStatus() != null ? pod.getStatus().getPhase() : null;
-    return !"Succeeded".equals(phase) && !"Failed".equals(phase);
-  }
-
-  private static boolean stopRequested(Task task) {
-    Map<String, String> annotations = task.getMetadata().getAnnotations();
-    return annotations != null && "true".equals(annotations.get(KubeOpenCode.ANNOTATION_STOP));
-  }
-
-  private static Optional<Duration> timeout(Task task) {
-    return Optional.ofNullable(task.getSpec().timeout()).map(Durations::parse);
-  }
-
-  private boolean timedOut(Task task) {
-    return timeout(task).map(t -> task.getStatus().startTime() != null
-        && !Instant.now(clock).isBefore(Instant.parse(task.getStatus().startTime()).plus(t))).orElse(false);
-  }
-
   /** The API server refused the Job (not a conflict): the Task fails with reason JobCreationError. */
   public List<Action> jobCreationFailed(Task task, String message) {
     return fail(task, Reasons.JOB_CREATION_ERROR, "the Job could not be created: " + message);
-  }
-
-  private List<Action> complete(Task task, JobOutcome outcome, Optional<Pod> pod) {
-    TaskResults results = TaskResults.collect(task, JobOutcome.collectorMessage(pod));
-    TaskStatus status = statuses.finished(task, TaskPhase.Completed, true, results.reason(), results.message(),
-        outcome.finishedAt(), pod, results.values(), false);
-    List<Action> actions = new ArrayList<>(List.of(new UpdateStatus(status),
-        new RecordEvent(false, "Completed", results.message())));
-    if (!results.reason().equals(Reasons.SUCCEEDED)) {
-      actions.add(new RecordEvent(true, results.reason(), results.message()));
-    }
-    return actions;
-  }
-
-  private List<Action> finishFailed(Task task, JobOutcome outcome, Optional<Pod> pod) {
-    // Whatever the agent wrote before it failed is returned too, as earlier releases did.
-    TaskStatus status = statuses.finished(task, TaskPhase.Failed, false, outcome.reason(), outcome.message(),
-        outcome.finishedAt(), pod, TaskResults.valuesOf(JobOutcome.collectorMessage(pod)), false);
-    List<Action> actions = new ArrayList<>(captureLogTail(pod));
-    actions.add(new UpdateStatus(status));
-    actions.add(new RecordEvent(true, outcome.reason(), outcome.message()));
-    return actions;
-  }
-
-  private static List<Action> captureLogTail(Optional<Pod> pod) {
-    return pod.<Action>map(p -> new Action.CaptureLogTail(p.getMetadata().getNamespace(), p.getMetadata().getName(),
-        JobOutcome.AGENT)).stream().toList();
   }
 
   /** Fails a Task before or after it ran: phase Failed with the reason, and a Warning event. */
@@ -368,12 +232,5 @@ public final class TaskReconciler {
     return List.of(new UpdateStatus(statuses.failed(task, reason, message)), new RecordEvent(true, reason, message));
   }
 
-  private static Optional<Pod> newest(List<Pod> pods) {
-    return pods.stream().max(Comparator.comparing((Pod p) -> nullToEmpty(p.getMetadata().getCreationTimestamp()))
-        .thenComparing(p -> p.getMetadata().getName()));
-  }
 
-  private static String nullToEmpty(String s) {
-    return s == null ? "" : s;
-  }
 }
