@@ -1,5 +1,6 @@
 package io.kubeopencode.gitinit;
 
+import io.kubeopencode.podcontract.ProxyEndpoint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -77,10 +78,15 @@ public final class GitInit {
   private CloneResult cloneWithRetries(Workspace workspace) {
     TransportEvents events = new TransportEvents();
     FailureClassifier classifier = new FailureClassifier(settings.repo(), settings.credentials().knownHosts() != null,
-        events, redactor(settings));
+        events, redactor(settings), proxyForRepo());
     if (settings.customCa() != null) {
       int n = CustomCa.install(settings.customCa());
       log.info("trusting " + n + " CA certificate(s) from " + settings.customCa());
+    }
+    if (settings.proxy().configured()) {
+      // JGit's http transport asks ProxySelector.getDefault(), and HttpURLConnection the default Authenticator.
+      settings.proxy().installAsDefaults();
+      log.info(settings.proxy().describe());
     }
     HostBoundCredentials credentials = new HostBoundCredentials(settings.repo(), settings.credentials().username(),
         settings.credentials().password());
@@ -111,6 +117,16 @@ public final class GitInit {
     }
   }
 
+  /** The proxy the repository's own URL goes through, as {@code http://host:port}, or null. */
+  private String proxyForRepo() {
+    RepoUrl.Scheme scheme = settings.repo().scheme();
+    if (scheme != RepoUrl.Scheme.HTTP && scheme != RepoUrl.Scheme.HTTPS) {
+      return null;
+    }
+    return settings.proxy().proxyFor(java.net.URI.create(settings.repo().display())).map(ProxyEndpoint::display)
+        .orElse(null);
+  }
+
   private void trustForAgent(Workspace workspace, List<Path> submodules) {
     try {
       Workspace.writeSafeDirectories(settings.safeDirectoryConfig(), workspace.safeDirectories(submodules));
@@ -126,7 +142,9 @@ public final class GitInit {
     if (s.credentials().sshKey() instanceof SecretSource.Inline inline) {
       key = inline.content();
     }
-    return new Redactor(java.util.Arrays.asList(s.credentials().password(), key));
+    List<String> secrets = new java.util.ArrayList<>(java.util.Arrays.asList(s.credentials().password(), key));
+    secrets.addAll(s.proxy().secrets());
+    return new Redactor(secrets);
   }
 
   private interface IoAction {

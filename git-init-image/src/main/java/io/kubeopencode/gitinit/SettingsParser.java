@@ -1,5 +1,8 @@
 package io.kubeopencode.gitinit;
 
+import io.kubeopencode.podcontract.PodContract;
+import io.kubeopencode.podcontract.ProxyEnv;
+import io.kubeopencode.podcontract.ProxyEnvException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +65,15 @@ public final class SettingsParser {
     Path configHome = workspace != null && Path.of(workspace).isAbsolute() ? Path.of(workspace) : root;
     return new Settings(repo, ref, depth, root, link, subpath, submodules, credentials,
         new Settings.RetryPolicy(retries, delay), customCa, terminationLog,
-        configHome.resolve(".kubeopencode").resolve("gitconfig"));
+        configHome.resolve(PodContract.GIT_SHARED_CONFIG), proxy(env));
+  }
+
+  private static ProxyEnv proxy(Map<String, String> env) {
+    try {
+      return ProxyEnv.parse(env);
+    } catch (ProxyEnvException e) {
+      throw new GitInitException(Failure.CONFIG, e.getMessage());
+    }
   }
 
   /** The value of the one optional argument: a role name, which must be git-init. */
