@@ -9,7 +9,7 @@ import java.time.Duration;
  *
  * @param ref branch, tag, {@code refs/...} name or full commit SHA; null = the remote's HEAD
  * @param depth commits of history to fetch; 0 = all
- * @param subpath directory of the repository exposed at {@code root/link}; null = the whole checkout
+ * @param subpath directory or file of the repository exposed at {@code root/link}; null = the whole checkout
  * @param safeDirectoryConfig the git config file listing the checkouts as {@code safe.directory}
  * @param proxy HTTP(S)_PROXY and NO_PROXY
  */

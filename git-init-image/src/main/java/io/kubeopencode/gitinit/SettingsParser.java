@@ -110,7 +110,7 @@ public final class SettingsParser {
     return link;
   }
 
-  /** A relative directory of the repository, normalised: no "." or ".." segments, no ".git". */
+  /** A relative path (directory or file) of the repository, normalised: no "." or ".." segments, no ".git". */
   static String subpath(String value) {
     if (value == null) {
       return null;
@@ -122,7 +122,7 @@ public final class SettingsParser {
       }
       if (segment.equals(".") || segment.equals("..") || segment.equals(".git") || segment.contains("\0")) {
         throw new GitInitException(Failure.CONFIG, EnvNames.GIT_SUBPATH + " '" + value
-            + "' must be a directory inside the repository (no '.', '..' or '.git')");
+            + "' must be a path inside the repository (no '.', '..' or '.git')");
       }
       segments.add(segment);
     }

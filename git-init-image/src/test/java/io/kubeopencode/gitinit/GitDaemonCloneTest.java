@@ -172,12 +172,46 @@ class GitDaemonCloneTest {
   }
 
   @Test
+  void subpathMayNameAFileExposedThroughARelativeLink() throws Exception {
+    GitInitProcess.Result r = runGitInit(EnvNames.GIT_SUBPATH, "scripts/run.sh");
+
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    Path link = work.resolve("ws/repo");
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.readSymbolicLink(link)).isEqualTo(Path.of(".kubeopencode-git/repo/scripts/run.sh"));
+    assertThat(link).hasContent("#!/bin/sh\necho run");
+    assertThat(Files.isExecutable(link)).isTrue();
+    assertThat(Files.getPosixFilePermissions(link)).contains(PosixFilePermission.OTHERS_WRITE);
+    assertThat(git(work.resolve("ws/.kubeopencode-git/repo/scripts"), "rev-parse", "HEAD")).isEqualTo(repos.c3);
+
+    GitInitProcess.Result again = runGitInit(EnvNames.GIT_SUBPATH, "scripts/run.sh");
+    assertThat(again.stdout()).contains("reusing the complete checkout").doesNotContain("fetching");
+    assertThat(link).hasContent("#!/bin/sh\necho run");
+  }
+
+  @Test
   void missingSubpath() throws Exception {
     GitInitProcess.Result r = runGitInit(EnvNames.GIT_SUBPATH, "nowhere", EnvNames.GIT_REF, "v1");
 
     assertThat(r.exitCode()).isEqualTo(Failure.SUBPATH_NOT_FOUND.exitCode());
     assertThat(r.terminationMessage())
-        .isEqualTo("subpath 'nowhere' is not a directory in " + daemon.url("project.git") + " at v1");
+        .isEqualTo("subpath 'nowhere' does not exist in " + daemon.url("project.git") + " at v1");
+    assertThat(work.resolve("ws/repo")).doesNotExist();
+    assertThat(work.resolve("ws/.kubeopencode-git/repo")).doesNotExist();
+  }
+
+  @Test
+  void aSubmoduleSubpathNeedsTheSubmodulesCheckedOut() throws Exception {
+    GitInitProcess.Result refused = runGitInit(EnvNames.GIT_REPO, daemon.url("super.git"), EnvNames.GIT_SUBPATH,
+        "lib");
+    assertThat(refused.exitCode()).isEqualTo(Failure.SUBPATH_NOT_FOUND.exitCode());
+    assertThat(refused.terminationMessage()).isEqualTo("subpath 'lib' is a submodule in " + daemon.url("super.git")
+        + " at HEAD (set GIT_RECURSE_SUBMODULES=true to check it out)");
+
+    GitInitProcess.Result r = runGitInit(EnvNames.GIT_REPO, daemon.url("super.git"), EnvNames.GIT_SUBPATH, "lib",
+        EnvNames.GIT_RECURSE_SUBMODULES, "true");
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(work.resolve("ws/repo/lib.txt")).hasContent("lib");
   }
 
   @Test

@@ -123,9 +123,9 @@ class SettingsParserTest {
     assertConfigError(env(EnvNames.GIT_LINK, ".kubeopencode-git"),
         "GIT_LINK '.kubeopencode-git' must be a single directory name");
     assertConfigError(env(EnvNames.GIT_SUBPATH, "docs/../../etc"),
-        "GIT_SUBPATH 'docs/../../etc' must be a directory inside the repository (no '.', '..' or '.git')");
+        "GIT_SUBPATH 'docs/../../etc' must be a path inside the repository (no '.', '..' or '.git')");
     assertConfigError(env(EnvNames.GIT_SUBPATH, ".git/hooks"),
-        "GIT_SUBPATH '.git/hooks' must be a directory inside the repository (no '.', '..' or '.git')");
+        "GIT_SUBPATH '.git/hooks' must be a path inside the repository (no '.', '..' or '.git')");
     assertConfigError(env(EnvNames.GIT_RECURSE_SUBMODULES, "yes"),
         "GIT_RECURSE_SUBMODULES must be 'true' or 'false', got 'yes'");
     assertConfigError(env(EnvNames.GIT_REF, "bad..ref"),
