@@ -129,8 +129,9 @@ public final class GitInit {
 
   private void trustForAgent(Workspace workspace, List<Path> submodules) {
     try {
-      Workspace.writeSafeDirectories(settings.safeDirectoryConfig(), workspace.safeDirectories(submodules));
-      log.info("listed the checkout as safe.directory in " + settings.safeDirectoryConfig());
+      List<String> dirs = workspace.safeDirectories(submodules);
+      Workspace.writeSafeDirectories(settings.safeDirectoryConfig(), dirs);
+      log.info("listed " + String.join(", ", dirs) + " as safe.directory in " + settings.safeDirectoryConfig());
     } catch (IOException e) {
       // Not fatal: git in the agent still works when it runs as the same user as git-init.
       log.warn("cannot write " + settings.safeDirectoryConfig() + ": " + e.getMessage());

@@ -12,10 +12,11 @@ import java.time.Duration;
  * @param subpath directory or file of the repository exposed at {@code root/link}; null = the whole checkout
  * @param safeDirectoryConfig the git config file listing the checkouts as {@code safe.directory}
  * @param proxy HTTP(S)_PROXY and NO_PROXY
+ * @param exposedAt where the agent sees {@code root/link} (GIT_EXPOSED_AT), or null: the same path
  */
 public record Settings(RepoUrl repo, String ref, int depth, Path root, String link, String subpath,
     boolean recurseSubmodules, Credentials credentials, RetryPolicy retry, Path customCa, Path terminationLog,
-    Path safeDirectoryConfig, ProxyEnv proxy) {
+    Path safeDirectoryConfig, ProxyEnv proxy, Path exposedAt) {
 
   /** What the user asked for, as shown in logs: "main", "v1.2", a SHA or "HEAD". */
   public String refLabel() {

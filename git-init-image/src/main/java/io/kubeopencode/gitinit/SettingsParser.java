@@ -23,8 +23,6 @@ public final class SettingsParser {
   static final int DEFAULT_RETRIES = 3;
   static final Duration DEFAULT_RETRY_DELAY = Duration.ofSeconds(5);
   static final String DEFAULT_TERMINATION_LOG = "/dev/termination-log";
-  /** Hidden directory under GIT_ROOT for checkouts exposed through a subpath link; never a valid GIT_LINK. */
-  static final String HIDDEN_DIR = ".kubeopencode-git";
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
 
   private SettingsParser() {}
@@ -58,14 +56,13 @@ public final class SettingsParser {
 
     int retries = wholeNumber(env, EnvNames.GIT_CLONE_RETRIES, DEFAULT_RETRIES, "");
     Duration delay = duration(env, EnvNames.GIT_CLONE_RETRY_DELAY, DEFAULT_RETRY_DELAY);
-    String ca = value(env, EnvNames.CUSTOM_CA_CERT_PATH);
-    Path customCa = ca == null ? null : absolutePath(env, EnvNames.CUSTOM_CA_CERT_PATH, null);
+    Path customCa = optionalPath(env, EnvNames.CUSTOM_CA_CERT_PATH);
     Path terminationLog = Path.of(orDefault(value(env, EnvNames.GIT_TERMINATION_LOG), DEFAULT_TERMINATION_LOG));
     String workspace = value(env, EnvNames.WORKSPACE_DIR);
     Path configHome = workspace != null && Path.of(workspace).isAbsolute() ? Path.of(workspace) : root;
     return new Settings(repo, ref, depth, root, link, subpath, submodules, credentials,
         new Settings.RetryPolicy(retries, delay), customCa, terminationLog,
-        configHome.resolve(PodContract.GIT_SHARED_CONFIG), proxy(env));
+        configHome.resolve(PodContract.GIT_SHARED_CONFIG), proxy(env), optionalPath(env, EnvNames.GIT_EXPOSED_AT));
   }
 
   private static ProxyEnv proxy(Map<String, String> env) {
@@ -102,7 +99,7 @@ public final class SettingsParser {
 
   private static String link(String value) {
     String link = orDefault(value, DEFAULT_LINK);
-    if (link.contains("/") || link.equals(".") || link.equals("..") || link.equals(HIDDEN_DIR)
+    if (link.contains("/") || link.equals(".") || link.equals("..") || link.equals(PodContract.GIT_HIDDEN_DIR)
         || link.contains("\0")) {
       throw new GitInitException(Failure.CONFIG,
           EnvNames.GIT_LINK + " '" + link + "' must be a single directory name");
@@ -176,6 +173,11 @@ public final class SettingsParser {
       case "m" -> Duration.ofMinutes(n);
       default -> Duration.ofSeconds(n);
     };
+  }
+
+  /** An absolute path, or null when the variable is unset or blank. */
+  private static Path optionalPath(Map<String, String> env, String name) {
+    return value(env, name) == null ? null : absolutePath(env, name, null);
   }
 
   private static Path absolutePath(Map<String, String> env, String name, String fallback) {

@@ -308,6 +308,39 @@ class GitDaemonCloneTest {
   }
 
   @Test
+  void exposedAtNamesTheRepositoryAndItsSubmodulesWhereTheAgentSeesThem() throws Exception {
+    Path workspace = work.resolve("workspace");
+    GitInitProcess.Result r = runGitInit(EnvNames.GIT_REPO, daemon.url("super.git"), EnvNames.GIT_RECURSE_SUBMODULES,
+        "true", EnvNames.GIT_ROOT, work.resolve("git/0").toString(), EnvNames.WORKSPACE_DIR, workspace.toString(),
+        EnvNames.GIT_EXPOSED_AT, "/home/agent/src/");
+
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(git(workspace, "config", "-f", ".kubeopencode/gitconfig", "--get-all", "safe.directory").lines())
+        .containsExactly("/home/agent/src", "/home/agent/src/lib", "/home/agent/src/lib/deep");
+    assertThat(work.resolve("git/0/repo/lib/deep/deep.txt")).hasContent("deep");
+  }
+
+  @Test
+  void exposedAtWithASubpathListsOnlyTheRepositoriesTheAgentSees() throws Exception {
+    Path workspace = work.resolve("workspace");
+    GitInitProcess.Result lib = runGitInit(EnvNames.GIT_REPO, daemon.url("super.git"),
+        EnvNames.GIT_RECURSE_SUBMODULES, "true", EnvNames.GIT_SUBPATH, "lib", EnvNames.GIT_ROOT,
+        work.resolve("git/0").toString(), EnvNames.WORKSPACE_DIR, workspace.toString(), EnvNames.GIT_EXPOSED_AT,
+        "/home/agent/lib");
+    GitInitProcess.Result docs = runGitInit(EnvNames.GIT_SUBPATH, "docs", EnvNames.GIT_ROOT,
+        work.resolve("git/1").toString(), EnvNames.WORKSPACE_DIR, workspace.toString(), EnvNames.GIT_EXPOSED_AT,
+        "/home/agent/docs");
+
+    assertThat(lib.exitCode()).as(lib.output()).isZero();
+    assertThat(docs.exitCode()).as(docs.output()).isZero();
+    assertThat(git(workspace, "config", "-f", ".kubeopencode/gitconfig", "--get-all", "safe.directory").lines())
+        .containsExactly("/home/agent/lib", "/home/agent/lib/deep");
+    assertThat(docs.stdout()).contains("the agent sees only " + work.resolve("git/1/.kubeopencode-git/repo/docs")
+        .toRealPath() + " at /home/agent/docs, not the repository at "
+        + work.resolve("git/1/.kubeopencode-git/repo").toRealPath() + ": no safe.directory entry for it");
+  }
+
+  @Test
   void roleArgumentIsOptionalAndOthersAreRejected() throws Exception {
     Map<String, String> env = env(EnvNames.GIT_REPO, daemon.url("project.git"), EnvNames.GIT_ROOT,
         work.resolve("ws").toString());
