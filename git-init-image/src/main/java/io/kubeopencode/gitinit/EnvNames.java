@@ -24,6 +24,8 @@ public final class EnvNames {
   public static final String WORKSPACE_DIR = PodContract.ENV_WORKSPACE_DIR;
   /** Where the agent sees GIT_ROOT/GIT_LINK when a volume of its own is mounted there: safe.directory names it. */
   public static final String GIT_EXPOSED_AT = PodContract.ENV_GIT_EXPOSED_AT;
+  /** A Git context at the workspace root: the checkout's entries are moved into this directory. */
+  public static final String GIT_MERGE_INTO = PodContract.ENV_GIT_MERGE_INTO;
   /** Proxies for http(s) remotes, read through {@code ProxyEnv} (lower-case spellings too). */
   public static final String HTTP_PROXY = PodContract.ENV_HTTP_PROXY;
   public static final String HTTPS_PROXY = PodContract.ENV_HTTPS_PROXY;

@@ -62,7 +62,26 @@ public final class SettingsParser {
     Path configHome = workspace != null && Path.of(workspace).isAbsolute() ? Path.of(workspace) : root;
     return new Settings(repo, ref, depth, root, link, subpath, submodules, credentials,
         new Settings.RetryPolicy(retries, delay), customCa, terminationLog,
-        configHome.resolve(PodContract.GIT_SHARED_CONFIG), proxy(env), optionalPath(env, EnvNames.GIT_EXPOSED_AT));
+        configHome.resolve(PodContract.GIT_SHARED_CONFIG), proxy(env), optionalPath(env, EnvNames.GIT_EXPOSED_AT),
+        mergeInto(env, root.resolve(link)));
+  }
+
+  /** GIT_MERGE_INTO must contain the staging checkout: the merge renames entries, which needs one file system. */
+  private static Path mergeInto(Map<String, String> env, Path staging) {
+    Path target = optionalPath(env, EnvNames.GIT_MERGE_INTO);
+    if (target == null) {
+      return null;
+    }
+    if (value(env, EnvNames.GIT_EXPOSED_AT) != null) {
+      throw new GitInitException(Failure.CONFIG, EnvNames.GIT_MERGE_INTO + " and " + EnvNames.GIT_EXPOSED_AT
+          + " cannot both be set: a merged clone is where the agent sees it");
+    }
+    if (!staging.startsWith(target) || staging.equals(target)) {
+      throw new GitInitException(Failure.CONFIG, EnvNames.GIT_MERGE_INTO + " '" + target + "' must contain "
+          + EnvNames.GIT_ROOT + "/" + EnvNames.GIT_LINK + " ('" + staging + "'), where the clone is staged before"
+          + " it is moved on the same volume");
+    }
+    return target;
   }
 
   private static ProxyEnv proxy(Map<String, String> env) {

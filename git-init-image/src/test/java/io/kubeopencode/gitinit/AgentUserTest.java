@@ -78,6 +78,31 @@ class AgentUserTest {
         .isEqualTo("agent work");
   }
 
+  /** A Git context at the workspace root: the clone is merged into the workspace, where the agent works on it. */
+  @Test
+  void gitAsAnotherUserWorksInAWorkspaceTheCloneWasMergedInto() throws Exception {
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path workspace = Files.createDirectory(work.resolve("workspace"));
+    Files.setPosixFilePermissions(workspace, PosixFilePermissions.fromString("rwxrwxrwx")); // an emptyDir's mode
+    GitInitProcess.Result r = GitInitProcess.run(work, env(EnvNames.GIT_REPO, daemon.url("super.git"),
+        EnvNames.GIT_ROOT, workspace.resolve(".kubeopencode/git").toString(), EnvNames.GIT_LINK, "0",
+        EnvNames.GIT_MERGE_INTO, workspace.toString(), EnvNames.WORKSPACE_DIR, workspace.toString(),
+        EnvNames.GIT_RECURSE_SUBMODULES, "true"), "git-init");
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    Path agentHome = Files.createDirectories(work.resolve("agent-home"));
+    Files.setPosixFilePermissions(agentHome, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Map<String, String> withConfig = Map.of("HOME", agentHome.toString(), "GIT_CONFIG_COUNT", "1",
+        "GIT_CONFIG_KEY_0", "include.path", "GIT_CONFIG_VALUE_0",
+        workspace.resolve(".kubeopencode/gitconfig").toString());
+
+    Files.writeString(workspace.resolve("super.txt"), "edited in place by the agent");
+    GitCli.Result commit = GitCli.run(workspace, withConfig, AS_AGENT, "commit", "-q", "-am", "agent work");
+    assertThat(commit.exitCode()).as(commit.output()).isZero();
+    GitCli.Result submodules = GitCli.run(workspace, withConfig, AS_AGENT, "submodule", "status", "--recursive");
+    assertThat(submodules.exitCode()).as(submodules.output()).isZero();
+    assertThat(submodules.output()).contains("lib/deep");
+  }
+
   /**
    * A Git context outside the workspace: cloned into a volume of its own, which the agent sees elsewhere (a subPath
    * mount; here the checkout is moved there, which is what the agent's git sees). GIT_EXPOSED_AT makes the trusted
