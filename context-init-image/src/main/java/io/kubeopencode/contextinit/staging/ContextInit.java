@@ -27,6 +27,8 @@ import java.util.Set;
  * mapped files, copies the ConfigMap directories and downloads the URL contexts.
  */
 public final class ContextInit {
+  /** Copied directory files and downloads: a ConfigMap volume's default mode, for any user. */
+  private static final int DEFAULT_MODE = Modes.forAnyUser(Modes.DEFAULT_FILE);
   private final Log log;
 
   public ContextInit(Log log) {
@@ -66,10 +68,11 @@ public final class ContextInit {
   private void writeFile(SafeTree tree, FileStep step, Path source) {
     TargetPath target = step.target();
     Path dir = tree.directory(target.parent());
-    long size = tree.writeFile(dir, target.name(), step.mode(), file -> Files.copy(source, file,
+    int mode = Modes.forAnyUser(step.mode());
+    long size = tree.writeFile(dir, target.name(), mode, file -> Files.copy(source, file,
         StandardCopyOption.REPLACE_EXISTING), target.toString());
-    log.info("wrote " + target + " (" + size + " bytes, mode " + Modes.octal(step.mode()) + ") from key "
-        + step.key());
+    log.info("wrote " + target + " (" + size + " bytes, mode " + Modes.octal(mode)
+        + (mode == step.mode() ? "" : " for fileMode " + Modes.octal(step.mode())) + ") from key " + step.key());
   }
 
   private void copyDirectory(SafeTree tree, ConfigMapVolume volume, DirStep step) {
@@ -99,7 +102,7 @@ public final class ContextInit {
         Path sub = tree.subdirectory(targetDir, entry.name(), target.root(), shown);
         files += copyTree(tree, volume, entry.real(), sub, target, visited);
       } else if (Files.isRegularFile(entry.real())) {
-        tree.writeFile(targetDir, entry.name(), Modes.DEFAULT_FILE, file -> Files.copy(entry.real(), file,
+        tree.writeFile(targetDir, entry.name(), DEFAULT_MODE, file -> Files.copy(entry.real(), file,
             StandardCopyOption.REPLACE_EXISTING), shown);
         files++;
       } else {
@@ -126,7 +129,7 @@ public final class ContextInit {
     int mark = tree.createdCount();
     try {
       Path dir = tree.directory(target.parent());
-      long size = tree.writeFile(dir, target.name(), Modes.DEFAULT_FILE, file -> fetcher.download(request, file),
+      long size = tree.writeFile(dir, target.name(), DEFAULT_MODE, file -> fetcher.download(request, file),
           target.toString());
       log.info("wrote " + target + " (" + size + " bytes) from " + step.what());
     } catch (Failure e) {
