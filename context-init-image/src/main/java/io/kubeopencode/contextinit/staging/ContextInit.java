@@ -50,6 +50,7 @@ public final class ContextInit {
     for (FileStep step : plan.files()) {
       sources.add(volume.key(step.key(), step.target().toString()));
     }
+    Optional<CombinedCaFile> caFile = CombinedCaFile.prepare(config, log);
 
     SafeTree tree = new SafeTree();
     for (int i = 0; i < plan.files().size(); i++) {
@@ -58,7 +59,9 @@ public final class ContextInit {
     for (DirStep step : plan.dirs()) {
       copyDirectory(tree, volume, step);
     }
-    UrlFetcher fetcher = new UrlFetcher(config.urlMaxBytes(), log);
+    caFile.ifPresent(ca -> log.info(ca.write(tree, DEFAULT_MODE)));
+    UrlFetcher fetcher = new UrlFetcher(config.urlMaxBytes(), log,
+        caFile.map(ca -> ca.custom().sslContext()).orElse(null));
     for (UrlStep step : plan.urls()) {
       fetch(tree, fetcher, step);
     }

@@ -41,10 +41,17 @@ public final class UrlFetcher {
 
   private final long maxBytes;
   private final Log log;
+  private final SSLContext verifiedTls;
 
   public UrlFetcher(long maxBytes, Log log) {
+    this(maxBytes, log, null);
+  }
+
+  /** @param verifiedTls TLS for URLs whose certificates are verified (custom CAs), or null for the JVM's default */
+  public UrlFetcher(long maxBytes, Log log, SSLContext verifiedTls) {
     this.maxBytes = maxBytes;
     this.log = log;
+    this.verifiedTls = verifiedTls != null ? verifiedTls : defaultSslContext();
   }
 
   /**
@@ -60,7 +67,7 @@ public final class UrlFetcher {
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(timeout)
         .version(HttpClient.Version.HTTP_1_1)
-        .sslContext(request.insecureSkipTlsVerify() ? TrustEverything.sslContext() : defaultSslContext())
+        .sslContext(request.insecureSkipTlsVerify() ? TrustEverything.sslContext() : verifiedTls)
         .build();
     try {
       URI current = request.source();
