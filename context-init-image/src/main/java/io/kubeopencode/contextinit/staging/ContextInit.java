@@ -40,6 +40,7 @@ public final class ContextInit {
     ContextInitConfig config = ContextInitConfig.from(env);
     StagingPlan plan = StagingPlan.of(config, env);
     plan.urls().forEach(u -> u.credentials().map(Credentials::secrets).ifPresent(s -> s.forEach(log::addSecret)));
+    config.proxy().secrets().forEach(log::addSecret);
     log.info("staging " + plan.files().size() + " files, " + plan.dirs().size() + " directories and "
         + plan.urls().size() + " URLs into " + config.workspace()
         + (config.task() != null ? " for Task " + config.task() : ""));
@@ -60,8 +61,13 @@ public final class ContextInit {
       copyDirectory(tree, volume, step);
     }
     caFile.ifPresent(ca -> log.info(ca.write(tree, DEFAULT_MODE)));
+    if (!plan.urls().isEmpty() && config.proxy().configured()) {
+      // Before the first connection: with proxy credentials the JDK must allow Basic for CONNECT (read once).
+      config.proxy().installAsDefaults();
+      log.info(config.proxy().describe());
+    }
     UrlFetcher fetcher = new UrlFetcher(config.urlMaxBytes(), log,
-        caFile.map(ca -> ca.custom().sslContext()).orElse(null));
+        caFile.map(ca -> ca.custom().sslContext()).orElse(null), config.proxy());
     for (UrlStep step : plan.urls()) {
       fetch(tree, fetcher, step);
     }

@@ -10,6 +10,8 @@ import io.kubeopencode.contextinit.url.UrlRules;
 import io.kubeopencode.podcontract.DirMapping;
 import io.kubeopencode.podcontract.FileMapping;
 import io.kubeopencode.podcontract.PodContract;
+import io.kubeopencode.podcontract.ProxyEnv;
+import io.kubeopencode.podcontract.ProxyEnvException;
 import io.kubeopencode.podcontract.UrlFetch;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -29,10 +31,11 @@ import java.util.regex.Pattern;
  * @param task "namespace/name" for the log, or null
  * @param customCa CUSTOM_CA_CERT_PATH, normalised, or null
  * @param systemCaBundle SYSTEM_CA_BUNDLE, normalised
+ * @param proxy HTTP(S)_PROXY and NO_PROXY, for URL downloads
  */
 public record ContextInitConfig(String workspace, String configMapPath, List<FileMapping> files,
     List<DirMapping> dirs, List<UrlFetch> urls, List<String> allowedRoots, long urlMaxBytes, String task,
-    Path customCa, Path systemCaBundle) {
+    Path customCa, Path systemCaBundle, ProxyEnv proxy) {
 
   public static final long DEFAULT_URL_MAX_BYTES = 10L * 1024 * 1024;
   public static final int DEFAULT_URL_TIMEOUT_SECONDS = 30;
@@ -101,7 +104,15 @@ public record ContextInitConfig(String workspace, String configMapPath, List<Fil
     Path system = absolute(valueOr(env.get(PodContract.ENV_SYSTEM_CA_BUNDLE), PodContract.DEFAULT_SYSTEM_CA_BUNDLE),
         PodContract.ENV_SYSTEM_CA_BUNDLE);
     return new ContextInitConfig(workspace, configMapPath, files, dirs, urls, roots, maxBytes, task, customCa,
-        system);
+        system, proxy(env));
+  }
+
+  private static ProxyEnv proxy(Map<String, String> env) {
+    try {
+      return ProxyEnv.parse(env);
+    } catch (ProxyEnvException e) {
+      throw invalid(e.getMessage());
+    }
   }
 
   /** An absolute path, normalised; null when unset or blank. */

@@ -9,6 +9,7 @@ import io.kubeopencode.contextinit.Log;
 import io.kubeopencode.contextinit.testing.LocalHttpServer;
 import io.kubeopencode.contextinit.testing.SelfSignedTls;
 import io.kubeopencode.contextinit.testing.TestCa;
+import io.kubeopencode.podcontract.ProxyEnv;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -268,7 +269,7 @@ class UrlFetcherTest {
       assertThatThrownBy(() -> new UrlFetcher(1024, log).download(request, file))
           .isInstanceOfSatisfying(Failure.class, e -> assertThat(e.kind()).isEqualTo(Kind.URL_TLS));
 
-      UrlFetcher trusting = new UrlFetcher(1024, log, bundle.sslContext());
+      UrlFetcher trusting = new UrlFetcher(1024, log, bundle.sslContext(), ProxyEnv.NONE);
       assertThat(trusting.download(request, file)).isEqualTo(24);
       assertThat(Files.readString(file)).isEqualTo("signed by the private CA");
       // The certificate names 127.0.0.1 only: the CA is trusted, the host name check stays.
