@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,43 +146,6 @@ class ContextInitProcessTest {
         .contains("context-init: done");
     assertThat(result.output()).doesNotContain(TOKEN).doesNotContain(PASSWORD).doesNotContain(basic);
     assertThat(Files.exists(terminationLog)).isFalse();
-  }
-
-  /**
-   * The agent runs under another uid than context-init, often root without capabilities (which cannot bypass file
-   * permissions either): as uid 4321 it must be able to edit every file staged, and read-only stays read-only.
-   */
-  @Test
-  void anAgentUnderAnotherUidCanEditWhatItMayEdit() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && isRoot(), "needs root and setpriv");
-    server.onText("/spec.yaml", "openapi: 3.1.0\n");
-    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.setPosixFilePermissions(workspace, PosixFilePermissions.fromString("rwxrwxrwx")); // an emptyDir
-    String files = "[" + String.join(",", fileMapping("task.md", workspace + "/task.md", 0644),
-        fileMapping("file-2", workspace + "/secret.json", 0600), fileMapping("context.md",
-            workspace + "/frozen.md", 0444), fileMapping("task.md", workspace + "/bin/run.sh", 0755)) + "]";
-    String dirs = "[{\"sourcePath\":\"dirs/3\",\"targetPath\":\"" + workspace + "/docs\"}]";
-    String urls = "[" + url(server.url("/spec.yaml"), workspace + "/specs/api.yaml", false, null) + "]";
-    assertThat(run(env("FILE_MAPPINGS", files, "DIR_MAPPINGS", dirs, "URL_CONTEXTS", urls)).exitCode()).isZero();
-
-    for (String path : List.of("task.md", "secret.json", "docs/guide.md", "specs/api.yaml", "bin/run.sh")) {
-      assertThat(asAgent("echo edited >> " + workspace.resolve(path))).as("append to %s", path).isZero();
-    }
-    assertThat(asAgent("test -x " + workspace.resolve("bin/run.sh"))).isZero();
-    assertThat(asAgent("echo edited >> " + workspace.resolve("frozen.md"))).as("fileMode 0444").isNotZero();
-    assertThat(asAgent("touch " + workspace.resolve("docs/new.md"))).as("create in a copied directory").isZero();
-  }
-
-  private static boolean isRoot() throws IOException {
-    return Files.readString(Path.of("/proc/self/status")).lines().anyMatch(l -> l.matches("Uid:\\s+0\\s.*"));
-  }
-
-  /** Runs {@code sh -c script} as uid 4321, all capabilities dropped; returns its exit code. */
-  private static int asAgent(String script) throws Exception {
-    Process p = new ProcessBuilder("setpriv", "--reuid=4321", "--regid=4321", "--clear-groups", "--inh-caps=-all",
-        "--bounding-set=-all", "sh", "-c", script).redirectErrorStream(true).start();
-    p.getInputStream().readAllBytes();
-    return p.waitFor();
   }
 
   @Test
