@@ -32,6 +32,10 @@ public class Failure extends RuntimeException {
     URL_TOO_LARGE("UrlTooLarge"),
     /** Too many redirects, a redirect without Location, or to a refused URL. */
     URL_REDIRECT("UrlRedirect"),
+    /** The proxy cannot be reached, or wants credentials it was not given (HTTP 407). */
+    URL_PROXY("UrlProxy"),
+    /** CUSTOM_CA_CERT_PATH cannot be read or holds no certificate. */
+    CA_BUNDLE("InvalidCaBundle"),
     /** Reading or writing a file failed (permissions, disk full, ...). */
     IO_ERROR("IoError");
 

@@ -29,6 +29,12 @@ public final class Log {
     out.flush();
   }
 
+  /** Something that works, but not as well as it should: on stdout, marked. */
+  public void warn(String message) {
+    out.println(role + ": warning: " + clean(message));
+    out.flush();
+  }
+
   public void error(String message) {
     err.println(role + ": " + clean(message));
     err.flush();

@@ -169,10 +169,16 @@ final class Cloner {
     if (settings.subpath() == null) {
       return;
     }
+    String where = " in " + settings.repo().display() + " at " + settings.refLabel();
     try (TreeWalk walk = TreeWalk.forPath(repo, settings.subpath(), commit.getTree())) {
-      if (walk == null || walk.getFileMode(0) != FileMode.TREE) {
+      if (walk == null) {
         throw new GitInitException(Failure.SUBPATH_NOT_FOUND, "subpath '" + settings.subpath()
-            + "' is not a directory in " + settings.repo().display() + " at " + settings.refLabel());
+            + "' does not exist" + where);
+      }
+      // A directory, a file or a link is exposed as it is; a submodule is a directory only once it is checked out.
+      if (walk.getFileMode(0) == FileMode.GITLINK && !settings.recurseSubmodules()) {
+        throw new GitInitException(Failure.SUBPATH_NOT_FOUND, "subpath '" + settings.subpath()
+            + "' is a submodule" + where + " (set " + EnvNames.GIT_RECURSE_SUBMODULES + "=true to check it out)");
       }
     }
   }

@@ -27,13 +27,19 @@ public final class FailureClassifier {
   private final RepoUrl repo;
   private final boolean knownHostsGiven;
   private final TransportEvents events;
+  /** A proxy answers 407 when it refuses the credentials, also to CONNECT ("Unable to tunnel ... 407 ..."). */
+  private static final Pattern PROXY_AUTH = Pattern.compile("(?s).*\\b407\\b.*Proxy Authentication Required.*");
   private final Redactor redactor;
+  private final String through;
 
-  public FailureClassifier(RepoUrl repo, boolean knownHostsGiven, TransportEvents events, Redactor redactor) {
+  /** @param proxy the proxy the repository is reached through ({@code http://host:port}), or null */
+  public FailureClassifier(RepoUrl repo, boolean knownHostsGiven, TransportEvents events, Redactor redactor,
+      String proxy) {
     this.repo = repo;
     this.knownHostsGiven = knownHostsGiven;
     this.events = events;
     this.redactor = redactor;
+    this.through = proxy == null ? "" : " (through the proxy " + proxy + ")";
   }
 
   public boolean isTransient(Throwable t) {
@@ -65,6 +71,9 @@ public final class FailureClassifier {
     if (find(t, NoRemoteRepositoryException.class) != null || missingRepository(t)) {
       return new GitInitException(Failure.REPO_NOT_FOUND, "repository not found: " + url, t);
     }
+    if (anyMessageMatches(t, PROXY_AUTH)) {
+      return new GitInitException(Failure.AUTH, "proxy authentication failed for " + url + through, t);
+    }
     if (hasSshDisconnect(t, SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE)
         || anyMessageEndsWith(t, JGitText.get().notAuthorized)
         || anyMessageEndsWith(t, JGitText.get().noCredentialsProvider)
@@ -76,10 +85,11 @@ public final class FailureClassifier {
     }
     Throwable network = networkCause(t);
     if (network != null) {
-      return new GitInitException(Failure.NETWORK, "cannot reach " + url + ": " + networkReason(network), t);
+      return new GitInitException(Failure.NETWORK, "cannot reach " + url + ": " + networkReason(network) + through,
+          t);
     }
     if (t.getMessage() != null && TRANSIENT_HTTP.matcher(t.getMessage()).matches()) {
-      return new GitInitException(Failure.NETWORK, "server error from " + url + ": " + reason(t), t);
+      return new GitInitException(Failure.NETWORK, "server error from " + url + ": " + reason(t) + through, t);
     }
     return new GitInitException(Failure.INTERNAL, "clone of " + url + " failed: " + reason(t), t);
   }
@@ -163,6 +173,15 @@ public final class FailureClassifier {
   private static boolean anyMessageEndsWith(Throwable t, String suffix) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c.getMessage() != null && c.getMessage().strip().endsWith(suffix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean anyMessageMatches(Throwable t, Pattern pattern) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c.getMessage() != null && pattern.matcher(c.getMessage()).matches()) {
         return true;
       }
     }

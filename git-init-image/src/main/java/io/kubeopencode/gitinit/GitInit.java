@@ -1,7 +1,7 @@
 package io.kubeopencode.gitinit;
 
+import io.kubeopencode.podcontract.ProxyEndpoint;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,29 +30,70 @@ public final class GitInit {
     Workspace workspace = new Workspace(settings, log);
     CloneMarker request = CloneMarker.requestOf(settings);
     log.info("cloning " + settings.repo().display() + " (" + settings.refLabel() + ", "
-        + (settings.depth() == 0 ? "full history" : "depth " + settings.depth()) + ") into " + workspace.exposed()
+        + (settings.depth() == 0 ? "full history" : "depth " + settings.depth()) + ") into "
+        + (settings.mergeInto() == null ? workspace.exposed() : settings.mergeInto() + " (staged at "
+            + workspace.checkout() + ")")
         + (settings.subpath() == null ? "" : " (subpath " + settings.subpath() + ")"));
+    String commit = settings.mergeInto() == null ? cloneInPlace(workspace, request)
+        : cloneAndMerge(workspace, request);
+    log.info("done in " + Duration.between(start, clock.instant()).toMillis() + " ms: "
+        + (settings.mergeInto() == null ? workspace.exposed() : settings.mergeInto()) + " at " + commit);
+  }
+
+  /** Returns the commit checked out at GIT_ROOT/GIT_LINK, reusing a complete clone of the same request. */
+  private String cloneInPlace(Workspace workspace, CloneMarker request) {
     Optional<CloneMarker> existing = workspace.reusable(request);
-    List<Path> submodules;
-    String commit;
     if (existing.isPresent()) {
-      commit = existing.get().commit();
-      log.info("reusing the complete checkout at " + workspace.checkout() + " (commit " + commit + ")");
+      log.info("reusing the complete checkout at " + workspace.checkout() + " (commit " + existing.get().commit()
+          + ")");
       io(workspace::expose);
-      submodules = List.of();
-    } else {
-      io(workspace::prepareEmpty);
-      CloneResult result = cloneOrCleanUp(workspace);
-      Instant shareStart = clock.instant();
-      io(() -> workspace.complete(request.withCommit(result.commit())));
-      log.info("shared the files with the agent's user in " + Duration.between(shareStart, clock.instant()).toMillis()
-          + " ms");
-      submodules = result.submodules();
-      commit = result.commit();
+      trustForAgent(() -> workspace.safeDirectories(List.of()));
+      return existing.get().commit();
     }
-    trustForAgent(workspace, submodules);
-    log.info("done in " + Duration.between(start, clock.instant()).toMillis() + " ms: " + workspace.exposed()
-        + " at " + commit);
+    CloneResult result = freshClone(workspace, request);
+    trustForAgent(() -> workspace.safeDirectories(result.submodules()));
+    return result.commit();
+  }
+
+  /**
+   * GIT_MERGE_INTO: clone into the staging directory, record that, move the entries, record that, remove the staging
+   * directory. A restart resumes from what the marker says: a finished merge is kept as it is, an interrupted one
+   * is carried on without cloning again.
+   */
+  private String cloneAndMerge(Workspace workspace, CloneMarker request) {
+    MergeInto merge = new MergeInto(settings, workspace, log);
+    Optional<MergeMarker> state = io(() -> merge.state(request));
+    if (state.isPresent() && state.get().merged()) {
+      log.info("already merged into " + merge.target() + " (commit " + state.get().checkout().commit() + ")");
+      io(merge::removeStaging);
+      return state.get().checkout().commit();
+    }
+    MergeMarker merging;
+    if (state.isPresent()) {
+      merging = state.get();
+      log.info("resuming the interrupted merge into " + merge.target() + " (commit " + merging.checkout().commit()
+          + ")");
+    } else {
+      CloneResult result = freshClone(workspace, request);
+      trustForAgent(() -> merge.safeDirectories(workspace.checkout(), result.submodules()));
+      merging = MergeMarker.merging(request.withCommit(result.commit()));
+      io(() -> merge.record(merging));
+    }
+    log.info(io(merge::mergeStaged));
+    io(() -> merge.record(merging.done()));
+    io(merge::removeStaging);
+    return merging.checkout().commit();
+  }
+
+  /** Clones into an emptied checkout directory, shares the files and writes the completion marker. */
+  private CloneResult freshClone(Workspace workspace, CloneMarker request) {
+    io(workspace::prepareEmpty);
+    CloneResult result = cloneOrCleanUp(workspace);
+    Instant shareStart = clock.instant();
+    io(() -> workspace.complete(request.withCommit(result.commit())));
+    log.info("shared the files with the agent's user in " + Duration.between(shareStart, clock.instant()).toMillis()
+        + " ms");
+    return result;
   }
 
   /** A failed clone leaves nothing behind (a later run would replace it anyway: it has no marker). */
@@ -77,10 +118,15 @@ public final class GitInit {
   private CloneResult cloneWithRetries(Workspace workspace) {
     TransportEvents events = new TransportEvents();
     FailureClassifier classifier = new FailureClassifier(settings.repo(), settings.credentials().knownHosts() != null,
-        events, redactor(settings));
+        events, redactor(settings), proxyForRepo());
     if (settings.customCa() != null) {
       int n = CustomCa.install(settings.customCa());
       log.info("trusting " + n + " CA certificate(s) from " + settings.customCa());
+    }
+    if (settings.proxy().configured()) {
+      // JGit's http transport asks ProxySelector.getDefault(), and HttpURLConnection the default Authenticator.
+      settings.proxy().installAsDefaults();
+      log.info(settings.proxy().describe());
     }
     HostBoundCredentials credentials = new HostBoundCredentials(settings.repo(), settings.credentials().username(),
         settings.credentials().password());
@@ -111,10 +157,22 @@ public final class GitInit {
     }
   }
 
-  private void trustForAgent(Workspace workspace, List<Path> submodules) {
+  /** The proxy the repository's own URL goes through, as {@code http://host:port}, or null. */
+  private String proxyForRepo() {
+    RepoUrl.Scheme scheme = settings.repo().scheme();
+    if (scheme != RepoUrl.Scheme.HTTP && scheme != RepoUrl.Scheme.HTTPS) {
+      return null;
+    }
+    return settings.proxy().proxyFor(java.net.URI.create(settings.repo().display())).map(ProxyEndpoint::display)
+        .orElse(null);
+  }
+
+  private void trustForAgent(IoSupplier<List<String>> directories) {
     try {
-      Workspace.writeSafeDirectories(settings.safeDirectoryConfig(), workspace.safeDirectories(submodules));
-      log.info("listed the checkout as safe.directory in " + settings.safeDirectoryConfig());
+      List<String> dirs = directories.get();
+      Workspace.writeSafeDirectories(settings.safeDirectoryConfig(), dirs);
+      log.info("listed " + (dirs.isEmpty() ? "nothing" : String.join(", ", dirs)) + " as safe.directory in "
+          + settings.safeDirectoryConfig());
     } catch (IOException e) {
       // Not fatal: git in the agent still works when it runs as the same user as git-init.
       log.warn("cannot write " + settings.safeDirectoryConfig() + ": " + e.getMessage());
@@ -126,16 +184,29 @@ public final class GitInit {
     if (s.credentials().sshKey() instanceof SecretSource.Inline inline) {
       key = inline.content();
     }
-    return new Redactor(java.util.Arrays.asList(s.credentials().password(), key));
+    List<String> secrets = new java.util.ArrayList<>(java.util.Arrays.asList(s.credentials().password(), key));
+    secrets.addAll(s.proxy().secrets());
+    return new Redactor(secrets);
   }
 
   private interface IoAction {
     void run() throws IOException;
   }
 
+  private interface IoSupplier<T> {
+    T get() throws IOException;
+  }
+
   private void io(IoAction action) {
-    try {
+    io(() -> {
       action.run();
+      return null;
+    });
+  }
+
+  private <T> T io(IoSupplier<T> action) {
+    try {
+      return action.get();
     } catch (IOException e) {
       throw new GitInitException(Failure.WORKSPACE, "cannot prepare the workspace at " + settings.root() + ": "
           + e.getClass().getSimpleName() + " " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.kubeopencode.gitinit;
 
+import io.kubeopencode.podcontract.ProxyEnv;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -8,12 +9,15 @@ import java.time.Duration;
  *
  * @param ref branch, tag, {@code refs/...} name or full commit SHA; null = the remote's HEAD
  * @param depth commits of history to fetch; 0 = all
- * @param subpath directory of the repository exposed at {@code root/link}; null = the whole checkout
+ * @param subpath directory or file of the repository exposed at {@code root/link}; null = the whole checkout
  * @param safeDirectoryConfig the git config file listing the checkouts as {@code safe.directory}
+ * @param proxy HTTP(S)_PROXY and NO_PROXY
+ * @param exposedAt where the agent sees {@code root/link} (GIT_EXPOSED_AT), or null: the same path
+ * @param mergeInto the directory the checkout's entries are moved into (GIT_MERGE_INTO), or null
  */
 public record Settings(RepoUrl repo, String ref, int depth, Path root, String link, String subpath,
     boolean recurseSubmodules, Credentials credentials, RetryPolicy retry, Path customCa, Path terminationLog,
-    Path safeDirectoryConfig) {
+    Path safeDirectoryConfig, ProxyEnv proxy, Path exposedAt, Path mergeInto) {
 
   /** What the user asked for, as shown in logs: "main", "v1.2", a SHA or "HEAD". */
   public String refLabel() {

@@ -1,5 +1,8 @@
 package io.kubeopencode.gitinit;
 
+import io.kubeopencode.podcontract.PodContract;
+import io.kubeopencode.podcontract.ProxyEnv;
+import io.kubeopencode.podcontract.ProxyEnvException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +23,6 @@ public final class SettingsParser {
   static final int DEFAULT_RETRIES = 3;
   static final Duration DEFAULT_RETRY_DELAY = Duration.ofSeconds(5);
   static final String DEFAULT_TERMINATION_LOG = "/dev/termination-log";
-  /** Hidden directory under GIT_ROOT for checkouts exposed through a subpath link; never a valid GIT_LINK. */
-  static final String HIDDEN_DIR = ".kubeopencode-git";
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
 
   private SettingsParser() {}
@@ -55,14 +56,40 @@ public final class SettingsParser {
 
     int retries = wholeNumber(env, EnvNames.GIT_CLONE_RETRIES, DEFAULT_RETRIES, "");
     Duration delay = duration(env, EnvNames.GIT_CLONE_RETRY_DELAY, DEFAULT_RETRY_DELAY);
-    String ca = value(env, EnvNames.CUSTOM_CA_CERT_PATH);
-    Path customCa = ca == null ? null : absolutePath(env, EnvNames.CUSTOM_CA_CERT_PATH, null);
+    Path customCa = optionalPath(env, EnvNames.CUSTOM_CA_CERT_PATH);
     Path terminationLog = Path.of(orDefault(value(env, EnvNames.GIT_TERMINATION_LOG), DEFAULT_TERMINATION_LOG));
     String workspace = value(env, EnvNames.WORKSPACE_DIR);
     Path configHome = workspace != null && Path.of(workspace).isAbsolute() ? Path.of(workspace) : root;
     return new Settings(repo, ref, depth, root, link, subpath, submodules, credentials,
         new Settings.RetryPolicy(retries, delay), customCa, terminationLog,
-        configHome.resolve(".kubeopencode").resolve("gitconfig"));
+        configHome.resolve(PodContract.GIT_SHARED_CONFIG), proxy(env), optionalPath(env, EnvNames.GIT_EXPOSED_AT),
+        mergeInto(env, root.resolve(link)));
+  }
+
+  /** GIT_MERGE_INTO must contain the staging checkout: the merge renames entries, which needs one file system. */
+  private static Path mergeInto(Map<String, String> env, Path staging) {
+    Path target = optionalPath(env, EnvNames.GIT_MERGE_INTO);
+    if (target == null) {
+      return null;
+    }
+    if (value(env, EnvNames.GIT_EXPOSED_AT) != null) {
+      throw new GitInitException(Failure.CONFIG, EnvNames.GIT_MERGE_INTO + " and " + EnvNames.GIT_EXPOSED_AT
+          + " cannot both be set: a merged clone is where the agent sees it");
+    }
+    if (!staging.startsWith(target) || staging.equals(target)) {
+      throw new GitInitException(Failure.CONFIG, EnvNames.GIT_MERGE_INTO + " '" + target + "' must contain "
+          + EnvNames.GIT_ROOT + "/" + EnvNames.GIT_LINK + " ('" + staging + "'), where the clone is staged before"
+          + " it is moved on the same volume");
+    }
+    return target;
+  }
+
+  private static ProxyEnv proxy(Map<String, String> env) {
+    try {
+      return ProxyEnv.parse(env);
+    } catch (ProxyEnvException e) {
+      throw new GitInitException(Failure.CONFIG, e.getMessage());
+    }
   }
 
   /** The value of the one optional argument: a role name, which must be git-init. */
@@ -91,7 +118,7 @@ public final class SettingsParser {
 
   private static String link(String value) {
     String link = orDefault(value, DEFAULT_LINK);
-    if (link.contains("/") || link.equals(".") || link.equals("..") || link.equals(HIDDEN_DIR)
+    if (link.contains("/") || link.equals(".") || link.equals("..") || link.equals(PodContract.GIT_HIDDEN_DIR)
         || link.contains("\0")) {
       throw new GitInitException(Failure.CONFIG,
           EnvNames.GIT_LINK + " '" + link + "' must be a single directory name");
@@ -99,7 +126,7 @@ public final class SettingsParser {
     return link;
   }
 
-  /** A relative directory of the repository, normalised: no "." or ".." segments, no ".git". */
+  /** A relative path (directory or file) of the repository, normalised: no "." or ".." segments, no ".git". */
   static String subpath(String value) {
     if (value == null) {
       return null;
@@ -111,7 +138,7 @@ public final class SettingsParser {
       }
       if (segment.equals(".") || segment.equals("..") || segment.equals(".git") || segment.contains("\0")) {
         throw new GitInitException(Failure.CONFIG, EnvNames.GIT_SUBPATH + " '" + value
-            + "' must be a directory inside the repository (no '.', '..' or '.git')");
+            + "' must be a path inside the repository (no '.', '..' or '.git')");
       }
       segments.add(segment);
     }
@@ -165,6 +192,11 @@ public final class SettingsParser {
       case "m" -> Duration.ofMinutes(n);
       default -> Duration.ofSeconds(n);
     };
+  }
+
+  /** An absolute path, or null when the variable is unset or blank. */
+  private static Path optionalPath(Map<String, String> env, String name) {
+    return value(env, name) == null ? null : absolutePath(env, name, null);
   }
 
   private static Path absolutePath(Map<String, String> env, String name, String fallback) {

@@ -1,5 +1,6 @@
 package io.kubeopencode.gitinit;
 
+import io.kubeopencode.podcontract.PodContract;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -33,12 +34,14 @@ final class Workspace {
   private final Path root;
   private final String link;
   private final String subpath;
+  private final Path exposedAt;
   private final Log log;
 
   Workspace(Settings settings, Log log) {
     this.root = settings.root();
     this.link = settings.link();
     this.subpath = settings.subpath();
+    this.exposedAt = settings.exposedAt();
     this.log = log;
   }
 
@@ -47,7 +50,7 @@ final class Workspace {
   }
 
   Path checkout() {
-    return subpath == null ? exposed() : root.resolve(SettingsParser.HIDDEN_DIR).resolve(link);
+    return subpath == null ? exposed() : root.resolve(PodContract.GIT_HIDDEN_DIR).resolve(link);
   }
 
   private Path markerFile() {
@@ -71,7 +74,7 @@ final class Workspace {
   void prepareEmpty() throws IOException {
     createShared(root);
     if (subpath != null) {
-      createShared(root.resolve(SettingsParser.HIDDEN_DIR));
+      createShared(root.resolve(PodContract.GIT_HIDDEN_DIR));
     }
     for (Path p : subpath == null ? List.of(exposed()) : List.of(exposed(), checkout())) {
       if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -113,12 +116,28 @@ final class Workspace {
     Files.createSymbolicLink(linkPath, target);
   }
 
-  /** The directories git in the agent must trust: the repository and each submodule, as real paths. */
+  /**
+   * The directories git in the agent must trust: the repository and each submodule, as the agent sees them. That is
+   * their real path here, or with GIT_EXPOSED_AT the same path under it in place of what {@code root/link} resolves
+   * to. A repository the agent does not see (the one around a subpath mounted elsewhere) gets no entry.
+   */
   List<String> safeDirectories(List<Path> submodules) throws IOException {
-    List<String> dirs = new ArrayList<>();
-    dirs.add(checkout().toRealPath().toString());
+    List<Path> repositories = new ArrayList<>();
+    repositories.add(checkout().toRealPath());
     for (Path p : submodules) {
-      dirs.add(p.toRealPath().toString());
+      repositories.add(p.toRealPath());
+    }
+    Path seen = exposedAt == null ? null : exposed().toRealPath();
+    List<String> dirs = new ArrayList<>();
+    for (Path repository : repositories) {
+      if (seen == null) {
+        dirs.add(repository.toString());
+      } else if (repository.startsWith(seen)) {
+        dirs.add(exposedAt.resolve(seen.relativize(repository)).toString());
+      } else {
+        log.info("the agent sees only " + seen + " at " + exposedAt + ", not the repository at " + repository
+            + ": no safe.directory entry for it");
+      }
     }
     return dirs;
   }

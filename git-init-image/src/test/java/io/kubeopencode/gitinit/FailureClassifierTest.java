@@ -18,7 +18,7 @@ class FailureClassifierTest {
   private static final String URL = "https://git.example.com/org/repo.git";
   private final TransportEvents events = new TransportEvents();
   private final FailureClassifier classifier = new FailureClassifier(RepoUrl.parse(URL), false, events,
-      new Redactor(List.of("hunter22")));
+      new Redactor(List.of("hunter22")), null);
 
   private GitInitException classify(Throwable t) {
     return classifier.classify(t);
@@ -80,5 +80,21 @@ class FailureClassifierTest {
     GitInitException e = classify(new IllegalStateException("weird hunter22 state"));
     assertThat(e.failure()).isEqualTo(Failure.INTERNAL);
     assertThat(e.getMessage()).isEqualTo("clone of " + URL + " failed: weird *** state");
+  }
+
+  @Test
+  void throughAProxyTheMessagesNameIt() throws Exception {
+    FailureClassifier viaProxy = new FailureClassifier(RepoUrl.parse(URL), false, events, Redactor.none(),
+        "http://proxy:3128");
+    GitInitException tunnel = viaProxy.classify(new TransportException(URL, new IOException(
+        "Unable to tunnel through proxy. Proxy returns \"HTTP/1.1 407 Proxy Authentication Required\"")));
+    assertThat(tunnel.failure()).isEqualTo(Failure.AUTH);
+    assertThat(tunnel.getMessage()).isEqualTo("proxy authentication failed for " + URL
+        + " (through the proxy http://proxy:3128)");
+    assertThat(viaProxy.isTransient(tunnel)).isFalse();
+    assertThat(viaProxy.classify(new TransportException(new URIish(URL), "407 Proxy Authentication Required"))
+        .failure()).isEqualTo(Failure.AUTH);
+    assertThat(viaProxy.classify(new TransportException("x", new ConnectException("refused"))).getMessage())
+        .isEqualTo("cannot reach " + URL + ": connection refused (through the proxy http://proxy:3128)");
   }
 }

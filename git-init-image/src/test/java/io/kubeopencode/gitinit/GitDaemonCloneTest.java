@@ -156,31 +156,6 @@ class GitDaemonCloneTest {
   }
 
   @Test
-  void subpathIsExposedThroughARelativeLinkInsideTheCheckout() throws Exception {
-    GitInitProcess.Result r = runGitInit(EnvNames.GIT_SUBPATH, "/docs/");
-
-    assertThat(r.exitCode()).as(r.output()).isZero();
-    Path link = work.resolve("ws/repo");
-    assertThat(Files.isSymbolicLink(link)).isTrue();
-    assertThat(Files.readSymbolicLink(link)).isEqualTo(Path.of(".kubeopencode-git/repo/docs"));
-    assertThat(link.resolve("guide.md")).hasContent("# Guide");
-    assertThat(link.resolve("api/index.md")).exists();
-    assertThat(link.resolve("README.md")).doesNotExist();
-    assertThat(git(link, "rev-parse", "HEAD")).isEqualTo(repos.c3);
-    assertThat(Files.readString(work.resolve("ws/.kubeopencode/gitconfig")))
-        .contains("directory = " + work.resolve("ws/.kubeopencode-git/repo").toRealPath());
-  }
-
-  @Test
-  void missingSubpath() throws Exception {
-    GitInitProcess.Result r = runGitInit(EnvNames.GIT_SUBPATH, "nowhere", EnvNames.GIT_REF, "v1");
-
-    assertThat(r.exitCode()).isEqualTo(Failure.SUBPATH_NOT_FOUND.exitCode());
-    assertThat(r.terminationMessage())
-        .isEqualTo("subpath 'nowhere' is not a directory in " + daemon.url("project.git") + " at v1");
-  }
-
-  @Test
   void submodulesRecursivelyWithRelativeUrls() throws Exception {
     GitInitProcess.Result r = runGitInit(EnvNames.GIT_REPO, daemon.url("super.git"), EnvNames.GIT_RECURSE_SUBMODULES,
         "true");

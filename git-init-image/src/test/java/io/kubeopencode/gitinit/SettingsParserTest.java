@@ -42,6 +42,8 @@ class SettingsParserTest {
     assertThat(s.customCa()).isNull();
     assertThat(s.terminationLog()).isEqualTo(Path.of("/dev/termination-log"));
     assertThat(s.safeDirectoryConfig()).isEqualTo(Path.of("/git/.kubeopencode/gitconfig"));
+    assertThat(s.exposedAt()).isNull();
+    assertThat(s.proxy().configured()).isFalse();
   }
 
   @Test
@@ -50,7 +52,8 @@ class SettingsParserTest {
         EnvNames.GIT_ROOT, "/workspace/", EnvNames.GIT_LINK, "src", EnvNames.GIT_SUBPATH, "docs//api/",
         EnvNames.GIT_RECURSE_SUBMODULES, "TRUE", EnvNames.GIT_CLONE_RETRIES, "0",
         EnvNames.GIT_CLONE_RETRY_DELAY, "250ms", EnvNames.CUSTOM_CA_CERT_PATH, "/etc/ca/bundle.pem",
-        EnvNames.GIT_TERMINATION_LOG, "/tmp/log", EnvNames.WORKSPACE_DIR, "/workspace"));
+        EnvNames.GIT_TERMINATION_LOG, "/tmp/log", EnvNames.WORKSPACE_DIR, "/workspace",
+        EnvNames.GIT_EXPOSED_AT, "/home/agent//src/", EnvNames.HTTPS_PROXY, "proxy:3128"));
 
     assertThat(s.ref()).isEqualTo("release/1.x");
     assertThat(s.depth()).isZero();
@@ -62,6 +65,8 @@ class SettingsParserTest {
     assertThat(s.customCa()).isEqualTo(Path.of("/etc/ca/bundle.pem"));
     assertThat(s.terminationLog()).isEqualTo(Path.of("/tmp/log"));
     assertThat(s.safeDirectoryConfig()).isEqualTo(Path.of("/workspace/.kubeopencode/gitconfig"));
+    assertThat(s.exposedAt()).isEqualTo(Path.of("/home/agent/src"));
+    assertThat(s.proxy().https().display()).isEqualTo("http://proxy:3128");
   }
 
   @Test
@@ -123,9 +128,12 @@ class SettingsParserTest {
     assertConfigError(env(EnvNames.GIT_LINK, ".kubeopencode-git"),
         "GIT_LINK '.kubeopencode-git' must be a single directory name");
     assertConfigError(env(EnvNames.GIT_SUBPATH, "docs/../../etc"),
-        "GIT_SUBPATH 'docs/../../etc' must be a directory inside the repository (no '.', '..' or '.git')");
+        "GIT_SUBPATH 'docs/../../etc' must be a path inside the repository (no '.', '..' or '.git')");
     assertConfigError(env(EnvNames.GIT_SUBPATH, ".git/hooks"),
-        "GIT_SUBPATH '.git/hooks' must be a directory inside the repository (no '.', '..' or '.git')");
+        "GIT_SUBPATH '.git/hooks' must be a path inside the repository (no '.', '..' or '.git')");
+    assertConfigError(env(EnvNames.GIT_EXPOSED_AT, "src"), "GIT_EXPOSED_AT must be an absolute path, got 'src'");
+    assertConfigError(env("NO_PROXY", "10.0.0.0/40"),
+        "NO_PROXY: entry '10.0.0.0/40' is not a CIDR range such as 10.0.0.0/8 or fd00::/8");
     assertConfigError(env(EnvNames.GIT_RECURSE_SUBMODULES, "yes"),
         "GIT_RECURSE_SUBMODULES must be 'true' or 'false', got 'yes'");
     assertConfigError(env(EnvNames.GIT_REF, "bad..ref"),

@@ -50,9 +50,12 @@ public final class OutputCollection {
         case Read r -> {
           values.put(p.name(), r.value());
           log.info(label + ": " + r.bytes() + " bytes"
+              + (r.trimmed() ? ", " + r.value().getBytes(StandardCharsets.UTF_8).length
+                  + " after trimming white space" : "")
               + (r.replaced() ? " (not valid UTF-8: invalid bytes replaced by U+FFFD)" : ""));
         }
         case Missing m -> {
+          // A default is delivered as declared, untrimmed (as earlier releases did).
           if (p.defaultValue() != null) {
             values.put(p.name(), p.defaultValue());
             log.info(label + ": no such file, using its default ("

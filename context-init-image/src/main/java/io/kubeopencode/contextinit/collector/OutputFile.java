@@ -30,8 +30,11 @@ final class OutputFile {
   /** What reading one output file gave. */
   sealed interface Outcome {}
 
-  /** The value, exactly as in the file; {@code replaced} when invalid UTF-8 was replaced by U+FFFD. */
-  record Read(String value, long bytes, boolean replaced) implements Outcome {}
+  /**
+   * The file's content without leading and trailing white space ({@code trimmed} when there was some);
+   * {@code bytes} is the file's size; {@code replaced} when invalid UTF-8 was replaced by U+FFFD.
+   */
+  record Read(String value, long bytes, boolean replaced, boolean trimmed) implements Outcome {}
 
   /** No such file (also a link to nothing). */
   record Missing() implements Outcome {}
@@ -88,15 +91,45 @@ final class OutputFile {
       }
       return new Oversized(size);
     }
+    String text;
+    boolean replaced = false;
     try {
-      String strict = StandardCharsets.UTF_8.newDecoder()
+      text = StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes)).toString();
-      return new Read(strict, bytes.length, false);
     } catch (CharacterCodingException e) {
-      return new Read(new String(bytes, StandardCharsets.UTF_8), bytes.length, true);
+      text = new String(bytes, StandardCharsets.UTF_8);
+      replaced = true;
     }
+    String value = trimSpace(text);
+    return new Read(value, bytes.length, replaced, value.length() != text.length());
+  }
+
+  /**
+   * Go's {@code strings.TrimSpace}, as earlier KubeOpenCode releases applied it to output files ({@code echo URL >
+   * .outputs/pr-url} gives the URL without its line break): leading and trailing code points for which Go's
+   * {@code unicode.IsSpace} holds. That is not Java's {@code strip()}: Go includes U+0085 and the no-break spaces
+   * U+00A0, U+2007, U+202F, and excludes U+001C..U+001F.
+   */
+  static String trimSpace(String s) {
+    int start = 0;
+    int end = s.length();
+    while (start < end && isGoSpace(s.codePointAt(start))) {
+      start += Character.charCount(s.codePointAt(start));
+    }
+    while (end > start && isGoSpace(s.codePointBefore(end))) {
+      end -= Character.charCount(s.codePointBefore(end));
+    }
+    return s.substring(start, end);
+  }
+
+  /** Go's unicode.IsSpace: the Unicode White_Space property (checked against Go 1.26 for every code point). */
+  static boolean isGoSpace(int cp) {
+    return switch (cp) {
+      case '\t', '\n', 0x0B, '\f', '\r', ' ', 0x85, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000 -> true;
+      default -> cp >= 0x2000 && cp <= 0x200A;
+    };
   }
 
   /**

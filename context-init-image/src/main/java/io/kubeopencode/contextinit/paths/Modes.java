@@ -8,7 +8,10 @@ import java.util.Set;
 public final class Modes {
   /** The most a Task's fileMode may be: rwx for all, no setuid/setgid/sticky. */
   public static final int MAX = 0777;
-  /** Files without a mode of their own (directory copies, URL downloads), like a ConfigMap volume's default. */
+  /**
+   * Files without a mode of their own (directory copies, URL downloads), like a ConfigMap volume's default; written
+   * as {@link #forAnyUser} of it, 0666.
+   */
   public static final int DEFAULT_FILE = 0644;
   /**
    * Directories context-init creates: the agent's user id is unknown (each container runs as its image's user), so
@@ -39,6 +42,17 @@ public final class Modes {
       }
     }
     return out;
+  }
+
+  /**
+   * The mode a file is written with: the owner's permissions given to group and others as well (0644 → 0666,
+   * 0755 → 0777, 0600 → 0666, 0444 stays). The agent runs under another uid than context-init, often root without
+   * capabilities, which cannot bypass permissions either; the volume is the pod's own, so "others" are the pod's
+   * containers. {@code fileMode} thus says what the agent may do: read, write, execute.
+   */
+  public static int forAnyUser(int mode) {
+    int owner = mode & 0700;
+    return mode | (owner >> 3) | (owner >> 6);
   }
 
   /** {@code 0644} for 420. */

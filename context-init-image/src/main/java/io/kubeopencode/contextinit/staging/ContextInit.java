@@ -27,6 +27,8 @@ import java.util.Set;
  * mapped files, copies the ConfigMap directories and downloads the URL contexts.
  */
 public final class ContextInit {
+  /** Copied directory files and downloads: a ConfigMap volume's default mode, for any user. */
+  private static final int DEFAULT_MODE = Modes.forAnyUser(Modes.DEFAULT_FILE);
   private final Log log;
 
   public ContextInit(Log log) {
@@ -38,6 +40,7 @@ public final class ContextInit {
     ContextInitConfig config = ContextInitConfig.from(env);
     StagingPlan plan = StagingPlan.of(config, env);
     plan.urls().forEach(u -> u.credentials().map(Credentials::secrets).ifPresent(s -> s.forEach(log::addSecret)));
+    config.proxy().secrets().forEach(log::addSecret);
     log.info("staging " + plan.files().size() + " files, " + plan.dirs().size() + " directories and "
         + plan.urls().size() + " URLs into " + config.workspace()
         + (config.task() != null ? " for Task " + config.task() : ""));
@@ -48,6 +51,7 @@ public final class ContextInit {
     for (FileStep step : plan.files()) {
       sources.add(volume.key(step.key(), step.target().toString()));
     }
+    Optional<CombinedCaFile> caFile = CombinedCaFile.prepare(config, log);
 
     SafeTree tree = new SafeTree();
     for (int i = 0; i < plan.files().size(); i++) {
@@ -56,7 +60,14 @@ public final class ContextInit {
     for (DirStep step : plan.dirs()) {
       copyDirectory(tree, volume, step);
     }
-    UrlFetcher fetcher = new UrlFetcher(config.urlMaxBytes(), log);
+    caFile.ifPresent(ca -> log.info(ca.write(tree, DEFAULT_MODE)));
+    if (!plan.urls().isEmpty() && config.proxy().configured()) {
+      // Before the first connection: with proxy credentials the JDK must allow Basic for CONNECT (read once).
+      config.proxy().installAsDefaults();
+      log.info(config.proxy().describe());
+    }
+    UrlFetcher fetcher = new UrlFetcher(config.urlMaxBytes(), log,
+        caFile.map(ca -> ca.custom().sslContext()).orElse(null), config.proxy());
     for (UrlStep step : plan.urls()) {
       fetch(tree, fetcher, step);
     }
@@ -66,10 +77,11 @@ public final class ContextInit {
   private void writeFile(SafeTree tree, FileStep step, Path source) {
     TargetPath target = step.target();
     Path dir = tree.directory(target.parent());
-    long size = tree.writeFile(dir, target.name(), step.mode(), file -> Files.copy(source, file,
+    int mode = Modes.forAnyUser(step.mode());
+    long size = tree.writeFile(dir, target.name(), mode, file -> Files.copy(source, file,
         StandardCopyOption.REPLACE_EXISTING), target.toString());
-    log.info("wrote " + target + " (" + size + " bytes, mode " + Modes.octal(step.mode()) + ") from key "
-        + step.key());
+    log.info("wrote " + target + " (" + size + " bytes, mode " + Modes.octal(mode)
+        + (mode == step.mode() ? "" : " for fileMode " + Modes.octal(step.mode())) + ") from key " + step.key());
   }
 
   private void copyDirectory(SafeTree tree, ConfigMapVolume volume, DirStep step) {
@@ -99,7 +111,7 @@ public final class ContextInit {
         Path sub = tree.subdirectory(targetDir, entry.name(), target.root(), shown);
         files += copyTree(tree, volume, entry.real(), sub, target, visited);
       } else if (Files.isRegularFile(entry.real())) {
-        tree.writeFile(targetDir, entry.name(), Modes.DEFAULT_FILE, file -> Files.copy(entry.real(), file,
+        tree.writeFile(targetDir, entry.name(), DEFAULT_MODE, file -> Files.copy(entry.real(), file,
             StandardCopyOption.REPLACE_EXISTING), shown);
         files++;
       } else {
@@ -126,7 +138,7 @@ public final class ContextInit {
     int mark = tree.createdCount();
     try {
       Path dir = tree.directory(target.parent());
-      long size = tree.writeFile(dir, target.name(), Modes.DEFAULT_FILE, file -> fetcher.download(request, file),
+      long size = tree.writeFile(dir, target.name(), DEFAULT_MODE, file -> fetcher.download(request, file),
           target.toString());
       log.info("wrote " + target + " (" + size + " bytes) from " + step.what());
     } catch (Failure e) {

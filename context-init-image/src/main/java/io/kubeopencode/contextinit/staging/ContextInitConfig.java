@@ -10,7 +10,11 @@ import io.kubeopencode.contextinit.url.UrlRules;
 import io.kubeopencode.podcontract.DirMapping;
 import io.kubeopencode.podcontract.FileMapping;
 import io.kubeopencode.podcontract.PodContract;
+import io.kubeopencode.podcontract.ProxyEnv;
+import io.kubeopencode.podcontract.ProxyEnvException;
 import io.kubeopencode.podcontract.UrlFetch;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +29,13 @@ import java.util.regex.Pattern;
  * @param allowedRoots the workspace first, then ALLOWED_ROOTS, normalised
  * @param urlMaxBytes URL_MAX_BYTES
  * @param task "namespace/name" for the log, or null
+ * @param customCa CUSTOM_CA_CERT_PATH, normalised, or null
+ * @param systemCaBundle SYSTEM_CA_BUNDLE, normalised
+ * @param proxy HTTP(S)_PROXY and NO_PROXY, for URL downloads
  */
 public record ContextInitConfig(String workspace, String configMapPath, List<FileMapping> files,
-    List<DirMapping> dirs, List<UrlFetch> urls, List<String> allowedRoots, long urlMaxBytes, String task) {
+    List<DirMapping> dirs, List<UrlFetch> urls, List<String> allowedRoots, long urlMaxBytes, String task,
+    Path customCa, Path systemCaBundle, ProxyEnv proxy) {
 
   public static final long DEFAULT_URL_MAX_BYTES = 10L * 1024 * 1024;
   public static final int DEFAULT_URL_TIMEOUT_SECONDS = 30;
@@ -92,7 +100,35 @@ public record ContextInitConfig(String workspace, String configMapPath, List<Fil
     String name = env.get(PodContract.ENV_TASK_NAME);
     String namespace = env.get(PodContract.ENV_TASK_NAMESPACE);
     String task = name == null ? null : (namespace == null ? "" : namespace + "/") + name;
-    return new ContextInitConfig(workspace, configMapPath, files, dirs, urls, roots, maxBytes, task);
+    Path customCa = absolute(env.get(PodContract.ENV_CUSTOM_CA_CERT_PATH), PodContract.ENV_CUSTOM_CA_CERT_PATH);
+    Path system = absolute(valueOr(env.get(PodContract.ENV_SYSTEM_CA_BUNDLE), PodContract.DEFAULT_SYSTEM_CA_BUNDLE),
+        PodContract.ENV_SYSTEM_CA_BUNDLE);
+    return new ContextInitConfig(workspace, configMapPath, files, dirs, urls, roots, maxBytes, task, customCa,
+        system, proxy(env));
+  }
+
+  private static ProxyEnv proxy(Map<String, String> env) {
+    try {
+      return ProxyEnv.parse(env);
+    } catch (ProxyEnvException e) {
+      throw invalid(e.getMessage());
+    }
+  }
+
+  /** An absolute path, normalised; null when unset or blank. */
+  private static Path absolute(String raw, String what) {
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    try {
+      Path path = Path.of(raw.strip());
+      if (path.isAbsolute()) {
+        return path.normalize();
+      }
+    } catch (InvalidPathException e) {
+      // reported below
+    }
+    throw invalid(what + " must be an absolute path, not '" + raw + "'");
   }
 
   /** Defaults filled in: no headers → empty map, timeout 0 (absent) → 30 s. */

@@ -5,6 +5,8 @@ import io.kubeopencode.contextinit.Failure.Kind;
 import io.kubeopencode.contextinit.Log;
 import io.kubeopencode.contextinit.url.FileBodySubscriber.BodyTooLarge;
 import io.kubeopencode.contextinit.url.FileBodySubscriber.WriteFailed;
+import io.kubeopencode.podcontract.ProxyEndpoint;
+import io.kubeopencode.podcontract.ProxyEnv;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
@@ -39,12 +41,26 @@ public final class UrlFetcher {
   public record Request(String what, URI source, Map<String, String> headers, Optional<Credentials> credentials,
       int timeoutSeconds, boolean insecureSkipTlsVerify) {}
 
+  /** The status a proxy answers when it wants credentials, or refuses the ones given. */
+  private static final int PROXY_AUTHENTICATION_REQUIRED = 407;
   private final long maxBytes;
   private final Log log;
+  private final SSLContext verifiedTls;
+  private final ProxyEnv proxy;
 
   public UrlFetcher(long maxBytes, Log log) {
+    this(maxBytes, log, null, ProxyEnv.NONE);
+  }
+
+  /**
+   * @param verifiedTls TLS for URLs whose certificates are verified (custom CAs), or null for the JVM's default
+   * @param proxy HTTP(S)_PROXY and NO_PROXY; the JVM's own proxy properties are never used
+   */
+  public UrlFetcher(long maxBytes, Log log, SSLContext verifiedTls, ProxyEnv proxy) {
     this.maxBytes = maxBytes;
     this.log = log;
+    this.verifiedTls = verifiedTls != null ? verifiedTls : defaultSslContext();
+    this.proxy = proxy;
   }
 
   /**
@@ -56,12 +72,15 @@ public final class UrlFetcher {
   public long download(Request request, Path file) {
     Duration timeout = Duration.ofSeconds(request.timeoutSeconds());
     long deadline = System.nanoTime() + timeout.toNanos();
-    HttpClient client = HttpClient.newBuilder()
+    HttpClient.Builder builder = HttpClient.newBuilder()
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(timeout)
         .version(HttpClient.Version.HTTP_1_1)
-        .sslContext(request.insecureSkipTlsVerify() ? TrustEverything.sslContext() : defaultSslContext())
-        .build();
+        .sslContext(request.insecureSkipTlsVerify() ? TrustEverything.sslContext() : verifiedTls)
+        .proxy(proxy.selector());
+    // Answers the proxy's 407 only; a server's 401 is returned as it is (credentials are sent as headers).
+    proxy.authenticator().ifPresent(builder::authenticator);
+    HttpClient client = builder.build();
     try {
       URI current = request.source();
       for (int redirects = 0; ; redirects++) {
@@ -72,9 +91,13 @@ public final class UrlFetcher {
         if (UrlRules.isSuccess(status)) {
           return response.body();
         }
+        if (status == PROXY_AUTHENTICATION_REQUIRED && proxy.proxyFor(current).isPresent()) {
+          throw new Failure(Kind.URL_PROXY, request.what() + ": the proxy " + proxy.proxyFor(current).get()
+              + " wants credentials for " + UrlRules.redact(current) + " (HTTP 407)");
+        }
         if (!UrlRules.isRedirect(status)) {
           throw new Failure(Kind.URL_HTTP_STATUS, request.what() + ": HTTP " + status + " from "
-              + UrlRules.redact(current));
+              + UrlRules.redact(current) + through(current));
         }
         if (redirects == UrlRules.MAX_REDIRECTS) {
           throw new Failure(Kind.URL_REDIRECT, request.what() + ": more than " + UrlRules.MAX_REDIRECTS
@@ -93,7 +116,7 @@ public final class UrlFetcher {
     }
   }
 
-  private static HttpRequest build(Request request, URI uri, boolean original, long deadline) {
+  private HttpRequest build(Request request, URI uri, boolean original, long deadline) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(uri).GET().timeout(remaining(deadline, request, uri));
     if (original) {
       request.headers().forEach(builder::header);
@@ -136,7 +159,16 @@ public final class UrlFetcher {
 
   private Failure failure(Throwable error, Request request, URI uri) {
     String where = request.what() + ": " + UrlRules.redact(uri);
+    Optional<ProxyEndpoint> via = proxy.proxyFor(uri);
     for (Throwable t = error; t != null; t = t.getCause()) {
+      if (via.isPresent() && t instanceof ConnectException) {
+        return new Failure(Kind.URL_PROXY, where + ": cannot connect to the proxy " + via.get().display() + ": "
+            + message(t), t);
+      }
+      if (via.isPresent() && String.valueOf(t.getMessage()).contains("too many authentication attempts")) {
+        return new Failure(Kind.URL_PROXY, where + ": the proxy " + via.get().display() + " refused the"
+            + " credentials of its proxy URL (HTTP 407)", t);
+      }
       if (t instanceof BodyTooLarge tooLarge) {
         return new Failure(Kind.URL_TOO_LARGE, where + (tooLarge.declared
             ? " declares " + tooLarge.bytes + " bytes" : " sent more than " + maxBytes + " bytes")
@@ -160,12 +192,17 @@ public final class UrlFetcher {
     return new Failure(Kind.URL_UNREACHABLE, where + ": request failed: " + message(error), error);
   }
 
-  private static Failure timedOut(Request request, URI uri) {
+  private Failure timedOut(Request request, URI uri) {
     return new Failure(Kind.URL_TIMEOUT, request.what() + ": no complete response from " + UrlRules.redact(uri)
-        + " within " + request.timeoutSeconds() + "s");
+        + " within " + request.timeoutSeconds() + "s" + through(uri));
   }
 
-  private static Duration remaining(long deadline, Request request, URI uri) {
+  /** " (through the proxy http://host:port)" when {@code uri} goes through one, else "". */
+  private String through(URI uri) {
+    return proxy.proxyFor(uri).map(p -> " (through the proxy " + p.display() + ")").orElse("");
+  }
+
+  private Duration remaining(long deadline, Request request, URI uri) {
     long nanos = deadline - System.nanoTime();
     if (nanos <= 0) {
       throw timedOut(request, uri);

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The output collector as a real process: it idles like a native sidecar, the test plays the agent (writes the
  * output files), then sends SIGTERM as the kubelet does; the message is decoded with the controller's decoder.
+ * Values are trimmed as Go's strings.TrimSpace did in earlier releases; defaults are not.
  */
 class OutputCollectorProcessTest {
   private static final Duration START = Duration.ofSeconds(30);
@@ -77,7 +78,7 @@ class OutputCollectorProcessTest {
   void afterSigtermTheMessageDecodesToExactlyTheOutputs() throws Exception {
     String spec = "{\"parameters\":["
         + "{\"name\":\"pr-url\",\"path\":\"out/pr-url\",\"default\":null},"
-        + "{\"name\":\"summary\",\"path\":\"summary.md\",\"default\":\"no summary\"},"
+        + "{\"name\":\"summary\",\"path\":\"summary.md\",\"default\":\" no summary\\n\"},"
         + "{\"name\":\"unicode\",\"path\":\"u.txt\",\"default\":null},"
         + "{\"name\":\"absent\",\"path\":\"never-written\",\"default\":null},"
         + "{\"name\":\"stolen\",\"path\":\"token-link\",\"default\":\"d\"},"
@@ -93,15 +94,15 @@ class OutputCollectorProcessTest {
     assertThat(result.exitCode()).as(result.output()).isZero();
     TaskOutputs outputs = OutputsCodec.decode(Files.readString(terminationLog, StandardCharsets.UTF_8));
     Map<String, String> expected = new LinkedHashMap<>();
-    expected.put("pr-url", "https://github.com/o/r/pull/7\n");
-    expected.put("summary", "no summary");
+    expected.put("pr-url", "https://github.com/o/r/pull/7"); // trimmed, as Go's strings.TrimSpace did upstream
+    expected.put("summary", " no summary\n"); // a default is delivered as declared
     expected.put("unicode", "Grüße 🚀 \"quoted\"\ttab");
     assertThat(outputs.parameters()).containsExactlyEntriesOf(expected);
     assertThat(outputs.complete()).isTrue();
 
     assertThat(result.stdout())
-        .contains("output-collector: parameter 'pr-url' (out/pr-url): 30 bytes")
-        .contains("output-collector: parameter 'summary' (summary.md): no such file, using its default (10 bytes)")
+        .contains("output-collector: parameter 'pr-url' (out/pr-url): 30 bytes, 29 after trimming white space\n")
+        .contains("output-collector: parameter 'summary' (summary.md): no such file, using its default (12 bytes)")
         .contains("output-collector: parameter 'absent' (never-written): no such file and no default, not reported")
         .contains("output-collector: termination message: ")
         .contains("3 parameters delivered");
@@ -139,12 +140,85 @@ class OutputCollectorProcessTest {
     assertThat(message.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(1024);
     assertThat(message).startsWith("{\"encoding\":\"gzip+base64\"");
     TaskOutputs outputs = OutputsCodec.decode(message);
-    assertThat(outputs.parameters()).containsExactly(Map.entry("status", "ok"), Map.entry("log", log));
+    assertThat(outputs.parameters()).containsExactly(Map.entry("status", "ok"), Map.entry("log", log.strip()));
     assertThat(outputs.tooLarge()).containsExactly("random", "huge");
     assertThat(outputs.complete()).isFalse();
     assertThat(result.stdout())
         .contains("parameter 'huge' (huge): 2097152 bytes, more than can ever be delivered")
         .contains("too large and dropped: random, huge");
+  }
+
+  @Test
+  void theBudgetCountsTrimmedValues() throws Exception {
+    String spec = "{\"parameters\":[{\"name\":\"padded\",\"path\":\"padded\",\"default\":null}]}";
+
+    Result result = runAround(env(spec), () -> Files.writeString(workspace.resolve("padded"),
+        "\n".repeat(3000) + "  ok \t" + " ".repeat(3000)));
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    // 6000 bytes untrimmed would not fit 4096 plainly; trimmed, the plain form is written.
+    assertThat(Files.readString(terminationLog)).isEqualTo("{\"parameters\":{\"padded\":\"ok\"}}");
+  }
+
+  /**
+   * The collector is a native sidecar: the kubelet sends it SIGTERM once the agent container has ended, whatever its
+   * exit code. Here the agent is a real process that writes its output and fails.
+   */
+  @Test
+  void aFailedAgentStillGetsItsOutputsReported() throws Exception {
+    String spec = "{\"parameters\":[{\"name\":\"pr-url\",\"path\":\".outputs/pr-url\",\"default\":null},"
+        + "{\"name\":\"error\",\"path\":\".outputs/error\",\"default\":\"none\"}]}";
+
+    Result result = runAround(env(spec), () -> {
+      Process agent = new ProcessBuilder("sh", "-c", "mkdir -p .outputs && echo https://x.test/pr/9 > .outputs/pr-url"
+          + " && echo 'tests failed' > .outputs/error && exit 3").directory(workspace.toFile()).start();
+      assertThat(waitFor(agent)).as("the agent's exit code").isEqualTo(3);
+    });
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(OutputsCodec.decode(Files.readString(terminationLog)).parameters())
+        .containsExactly(Map.entry("pr-url", "https://x.test/pr/9"), Map.entry("error", "tests failed"));
+  }
+
+  /**
+   * A Task over its deadline: the pod is deleted and every container gets SIGTERM, the agent still running. The
+   * collector reports what the outputs hold at that moment and exits within the grace period.
+   */
+  @Test
+  void killedAtTheDeadlineTogetherWithAStillRunningAgent() throws Exception {
+    String spec = "{\"parameters\":[{\"name\":\"progress\",\"path\":\"progress\",\"default\":null},"
+        + "{\"name\":\"pr-url\",\"path\":\"pr-url\",\"default\":\"not opened\"}]}";
+    try (RoleProcess collector = RoleProcess.start(tmp.resolve("logs"), env(spec), "output-collector")) {
+      collector.awaitOutput("waiting for SIGTERM", START);
+      Process agent = new ProcessBuilder("sh", "-c", "echo 'step 3 of 5' > progress; exec sleep 600")
+          .directory(workspace.toFile()).start();
+      try {
+        long deadline = System.nanoTime() + START.toNanos();
+        while (!Files.exists(workspace.resolve("progress")) && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        agent.destroy(); // SIGTERM to every container at once
+        collector.process().destroy();
+        Result result = collector.awaitExit(AFTER_SIGTERM);
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(OutputsCodec.decode(Files.readString(terminationLog)).parameters())
+            .containsExactly(Map.entry("progress", "step 3 of 5"), Map.entry("pr-url", "not opened"));
+        assertThat(waitFor(agent)).as("the agent died of the signal").isEqualTo(143);
+      } finally {
+        agent.destroyForcibly();
+      }
+    }
+  }
+
+  private static int waitFor(Process p) {
+    try {
+      assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      return p.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   @Test

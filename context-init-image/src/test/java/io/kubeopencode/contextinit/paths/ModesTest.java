@@ -32,6 +32,24 @@ class ModesTest {
   }
 
   @Test
+  void groupAndOthersGetTheOwnersPermissions() {
+    assertThat(Modes.forAnyUser(0644)).isEqualTo(0666);
+    assertThat(Modes.forAnyUser(0755)).isEqualTo(0777);
+    assertThat(Modes.forAnyUser(0444)).isEqualTo(0444);
+    assertThat(Modes.forAnyUser(0600)).isEqualTo(0666);
+    assertThat(Modes.forAnyUser(0640)).isEqualTo(0666);
+    assertThat(Modes.forAnyUser(0)).isZero();
+    for (int mode = 0; mode <= Modes.MAX; mode++) {
+      int shared = Modes.forAnyUser(mode);
+      int owner = (mode >> 6) & 7;
+      assertThat(shared & mode).as("mode %o keeps its bits", mode).isEqualTo(mode);
+      assertThat(shared >> 6).as("mode %o: owner unchanged", mode).isEqualTo(owner);
+      assertThat((shared >> 3) & 7).as("mode %o: group", mode).isEqualTo(((mode >> 3) & 7) | owner);
+      assertThat(shared & 7).as("mode %o: others", mode).isEqualTo((mode & 7) | owner);
+    }
+  }
+
+  @Test
   void octal() {
     assertThat(Modes.octal(420)).isEqualTo("0644");
     assertThat(Modes.octal(0)).isEqualTo("0000");

@@ -9,6 +9,7 @@ import io.kubeopencode.contextinit.paths.PathRefused.Reason;
 import io.kubeopencode.podcontract.DirMapping;
 import io.kubeopencode.podcontract.FileMapping;
 import io.kubeopencode.podcontract.UrlFetch;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,8 @@ class ContextInitConfigTest {
     assertThat(config.allowedRoots()).containsExactly("/workspace");
     assertThat(config.urlMaxBytes()).isEqualTo(10L * 1024 * 1024);
     assertThat(config.task()).isNull();
+    assertThat(config.customCa()).isNull();
+    assertThat(config.systemCaBundle()).isEqualTo(Path.of("/etc/ssl/certs/ca-certificates.crt"));
   }
 
   @Test
@@ -56,7 +59,8 @@ class ContextInitConfigTest {
             + "\"timeoutSeconds\":30,\"insecureSkipTLSVerify\":false,\"optional\":true,\"authEnvPrefix\":\"URL_0\"}]",
         "ALLOWED_ROOTS", "/etc/extra::/opt/x/",
         "URL_MAX_BYTES", "1024",
-        "TASK_NAME", "t1", "TASK_NAMESPACE", "ns"));
+        "TASK_NAME", "t1", "TASK_NAMESPACE", "ns",
+        "CUSTOM_CA_CERT_PATH", "/kubeopencode/ca/ca-bundle.crt", "SYSTEM_CA_BUNDLE", "/etc/pki//tls/cert.pem"));
 
     assertThat(config.configMapPath()).isEqualTo("/kubeopencode/context");
     assertThat(config.files()).containsExactly(new FileMapping("task.md", "/workspace/task.md", 0644));
@@ -66,6 +70,8 @@ class ContextInitConfigTest {
     assertThat(config.allowedRoots()).containsExactly("/workspace", "/etc/extra", "/opt/x");
     assertThat(config.urlMaxBytes()).isEqualTo(1024);
     assertThat(config.task()).isEqualTo("ns/t1");
+    assertThat(config.customCa()).isEqualTo(Path.of("/kubeopencode/ca/ca-bundle.crt"));
+    assertThat(config.systemCaBundle()).isEqualTo(Path.of("/etc/pki/tls/cert.pem"));
   }
 
   @Test
@@ -97,6 +103,7 @@ class ContextInitConfigTest {
     assertInvalid(env("WORKSPACE_DIR", "/"), "WORKSPACE_DIR '/' is the root directory itself, not a file in it: "
         + "'/' cannot be a root");
     assertInvalid(env("ALLOWED_ROOTS", "/ok:rel"), "ALLOWED_ROOTS entry 'rel' is not absolute");
+    assertInvalid(env("SYSTEM_CA_BUNDLE", "certs.pem"), "SYSTEM_CA_BUNDLE must be an absolute path, not 'certs.pem'");
     assertInvalid(env("FILE_MAPPINGS", "[{"), "FILE_MAPPINGS is not valid JSON: Unexpected end-of-input: "
         + "expected close marker for Object (start marker at [Source: REDACTED "
         + "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 2]) (at character 3)");

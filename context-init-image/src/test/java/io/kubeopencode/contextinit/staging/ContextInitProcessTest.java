@@ -110,15 +110,16 @@ class ContextInitProcessTest {
         "URL_0_TOKEN", TOKEN + "\n", "URL_2_USERNAME", "bot", "URL_2_PASSWORD", PASSWORD));
 
     assertThat(result.exitCode()).as(result.output()).isZero();
-    assertFile(workspace.resolve("task.md"), "Fix the flaky test.\n", "rw-r--r--");
+    // The owner's permissions for everyone: the agent runs under another uid (see Modes.forAnyUser).
+    assertFile(workspace.resolve("task.md"), "Fix the flaky test.\n", "rw-rw-rw-");
     assertFile(workspace.resolve(".kubeopencode/context.md"), "<context name=\"a\" type=\"Text\">\nhi\n</context>\n",
-        "rw-r--r--");
-    assertFile(workspace.resolve("config/settings.json"), "{\"debug\":true}", "rw-------");
-    assertFile(home.resolve(".config/tool/settings.json"), "{\"debug\":true}", "rw-r-----");
-    assertFile(workspace.resolve("docs/guide/guide.md"), "# Guide\n", "rw-r--r--");
-    assertFile(workspace.resolve("docs/guide/notes.txt"), "notes", "rw-r--r--");
-    assertFile(workspace.resolve("specs/api.yaml"), "openapi: 3.1.0\n", "rw-r--r--");
-    assertFile(workspace.resolve("remote/notes.txt"), "remote notes", "rw-r--r--");
+        "rw-rw-rw-");
+    assertFile(workspace.resolve("config/settings.json"), "{\"debug\":true}", "rw-rw-rw-");
+    assertFile(home.resolve(".config/tool/settings.json"), "{\"debug\":true}", "rw-rw-rw-");
+    assertFile(workspace.resolve("docs/guide/guide.md"), "# Guide\n", "rw-rw-rw-");
+    assertFile(workspace.resolve("docs/guide/notes.txt"), "notes", "rw-rw-rw-");
+    assertFile(workspace.resolve("specs/api.yaml"), "openapi: 3.1.0\n", "rw-rw-rw-");
+    assertFile(workspace.resolve("remote/notes.txt"), "remote notes", "rw-rw-rw-");
     assertThat(mode(workspace.resolve("docs/guide"))).isEqualTo("rwxrwxrwx");
     assertThat(mode(workspace.resolve(".kubeopencode"))).isEqualTo("rwxrwxrwx");
     assertThat(Files.exists(workspace.resolve(".kubeopencode/url/1"))).isFalse();
@@ -135,7 +136,8 @@ class ContextInitProcessTest {
     assertThat(result.stdout())
         .contains("context-init: staging 4 files, 1 directories and 3 URLs into " + workspace
             + " for Task team-a/fix-flaky")
-        .contains("context-init: wrote " + workspace + "/config/settings.json (14 bytes, mode 0600) from key file-2")
+        .contains("context-init: wrote " + workspace + "/config/settings.json (14 bytes, mode 0666 for fileMode 0600)"
+            + " from key file-2")
         .contains("context-init: copied 2 files from " + configMap + "/dirs/3 to " + workspace + "/docs/guide")
         .contains("context-init: fetching URL context 0 from " + server.url("/spec.yaml")
             + " (timeout 5s, bearer credentials, headers X-Team)")

@@ -8,6 +8,8 @@ import io.kubeopencode.contextinit.Failure.Kind;
 import io.kubeopencode.contextinit.Log;
 import io.kubeopencode.contextinit.testing.LocalHttpServer;
 import io.kubeopencode.contextinit.testing.SelfSignedTls;
+import io.kubeopencode.contextinit.testing.TestCa;
+import io.kubeopencode.podcontract.ProxyEnv;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -252,6 +254,29 @@ class UrlFetcherTest {
           true), file);
       assertThat(bytes).isEqualTo(8);
       assertThat(Files.readString(file)).isEqualTo("over tls");
+    }
+  }
+
+  @Test
+  void aPrivateCaIsTrustedWhenGivenAndHostNamesAreStillChecked() throws Exception {
+    TestCa ca = TestCa.create(Files.createDirectory(tmp.resolve("ca")));
+    try (LocalHttpServer https = LocalHttpServer.https(ca.serverContext())) {
+      https.onText("/secure", "signed by the private CA");
+      CaBundle bundle = CaBundle.read(Files.writeString(tmp.resolve("ca.pem"), ca.caPem()));
+      URI uri = URI.create(https.url("/secure"));
+      UrlFetcher.Request request = new UrlFetcher.Request("URL context 0", uri, Map.of(), Optional.empty(), 5, false);
+
+      assertThatThrownBy(() -> new UrlFetcher(1024, log).download(request, file))
+          .isInstanceOfSatisfying(Failure.class, e -> assertThat(e.kind()).isEqualTo(Kind.URL_TLS));
+
+      UrlFetcher trusting = new UrlFetcher(1024, log, bundle.sslContext(), ProxyEnv.NONE);
+      assertThat(trusting.download(request, file)).isEqualTo(24);
+      assertThat(Files.readString(file)).isEqualTo("signed by the private CA");
+      // The certificate names 127.0.0.1 only: the CA is trusted, the host name check stays.
+      URI byName = URI.create(https.urlViaLocalhost("/secure"));
+      assertThatThrownBy(() -> trusting.download(new UrlFetcher.Request("URL context 0", byName, Map.of(),
+          Optional.empty(), 5, false), file))
+          .isInstanceOfSatisfying(Failure.class, e -> assertThat(e.kind()).isEqualTo(Kind.URL_TLS));
     }
   }
 
