@@ -12,4 +12,4 @@ public record ProxyConfig(
         String httpProxy,
     @JsonPropertyDescription("Proxy for https:// URLs (HTTPS_PROXY).") String httpsProxy,
     @JsonPropertyDescription("Comma-separated hosts, domains (.corp.example.com), IPs and CIDRs reached without"
-        + " the proxy (NO_PROXY); .svc and .cluster.local are always added.") String noProxy) {}
+        + " the proxy (NO_PROXY); localhost, 127.0.0.1, .svc and .cluster.local are always added.") String noProxy) {}

@@ -10,7 +10,10 @@ import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.kubeopencode.api.v1alpha1.AgentReference;
+import io.kubeopencode.api.v1alpha1.AgentPodSpec;
 import io.kubeopencode.api.v1alpha1.AgentSpec;
+import io.kubeopencode.api.v1alpha1.CaBundle;
+import io.kubeopencode.api.v1alpha1.CaBundleReference;
 import io.kubeopencode.api.v1alpha1.ConfigMapContext;
 import io.kubeopencode.api.v1alpha1.ContextItem;
 import io.kubeopencode.api.v1alpha1.ContextType;
@@ -20,6 +23,7 @@ import io.kubeopencode.api.v1alpha1.Task;
 import io.kubeopencode.api.v1alpha1.TaskSpec;
 import io.kubeopencode.contextinit.testing.KubeletConfigMapVolume;
 import io.kubeopencode.contextinit.testing.RoleProcess;
+import io.kubeopencode.contextinit.testing.TestCa;
 import io.kubeopencode.controller.job.AgentJobBuilder;
 import io.kubeopencode.controller.job.ContextPlan;
 import io.kubeopencode.controller.job.ContextPlanner;
@@ -56,9 +60,13 @@ class ControllerContractTest {
   private Path workspace;
 
   private void buildJob() {
+    buildJob(null);
+  }
+
+  private void buildJob(AgentPodSpec podSpec) {
     workspace = tmp.resolve("workspace");
     AgentSpec agent = new AgentSpec(null, null, workspace.toString(), null,
-        List.of(ContextItem.text("house-rules", null, "Never push to main.")), null, null, null, "sa", null, null,
+        List.of(ContextItem.text("house-rules", null, "Never push to main.")), null, null, podSpec, "sa", null, null,
         null);
     TaskSpec spec = new TaskSpec("Fix the flaky test.", List.of(
         ContextItem.text("notes", "docs/notes.md", "Focus on the parser."),
@@ -139,6 +147,37 @@ class ControllerContractTest {
     try (Stream<Path> config = Files.list(workspace.resolve("config"))) {
       assertThat(config.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("app.yaml", "style.md");
     }
+  }
+
+  @Test
+  void theAgentTrustsTheBundleContextInitWritesForTheAgentsCaBundle() throws Exception {
+    buildJob(new AgentPodSpec(null, null, null, null, null, null, null, null, null, null, null, null,
+        new CaBundle(new CaBundleReference("corp-ca", null), null), null));
+    Container contextInit = container("context-init");
+    Container agent = job.getSpec().getTemplate().getSpec().getContainers().getFirst();
+    String customCa = TestCa.create(Files.createDirectories(tmp.resolve("ca"))).caPem();
+    // The kubelet's part: the ConfigMap volume of the bundle, at a temporary path instead of /kubeopencode/ca.
+    Path caVolume = Files.createDirectories(tmp.resolve("ca-volume"));
+    Files.writeString(caVolume.resolve("ca-bundle.crt"), customCa);
+    Path systemBundle = Files.writeString(tmp.resolve("system.crt"), "# the image's own CA list\n");
+    Path mount = KubeletConfigMapVolume.create(Files.createDirectories(tmp.resolve("context-volume")), Map.of());
+    Files.createDirectories(workspace);
+    Map<String, String> env = env(contextInit, Map.of());
+    env.replaceAll((name, value) -> value.replace(PodContract.CA_BUNDLE_DIR, caVolume.toString())
+        .replace(PodContract.CONTEXT_MOUNT, mount.toString()));
+    env.put(PodContract.ENV_SYSTEM_CA_BUNDLE, systemBundle.toString());
+    env.put(PodContract.ENV_TERMINATION_LOG_PATH, tmp.resolve("termination-log").toString());
+    env.put(PodContract.ENV_FILE_MAPPINGS, "[]");
+
+    RoleProcess.Result result = RoleProcess.run(tmp.resolve("logs"), env, TIMEOUT,
+        contextInit.getArgs().toArray(String[]::new));
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    Map<String, String> agentEnv = env(agent, Map.of());
+    assertThat(agentEnv.get("SSL_CERT_FILE")).isEqualTo(agentEnv.get("GIT_SSL_CAINFO"));
+    String combined = Files.readString(Path.of(agentEnv.get("SSL_CERT_FILE")));
+    assertThat(combined).startsWith("# the image's own CA list").contains("-----BEGIN CERTIFICATE-----");
+    assertThat(agentEnv.get("NODE_EXTRA_CA_CERTS")).isEqualTo(PodContract.CA_BUNDLE_FILE);
   }
 
   @Test

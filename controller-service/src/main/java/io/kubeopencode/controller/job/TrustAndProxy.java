@@ -19,8 +19,11 @@ import java.util.List;
  */
 record TrustAndProxy(List<Volume> volumes, List<VolumeMount> mounts, List<EnvVar> proxyEnv, boolean hasCaBundle) {
   static final String CA_VOLUME = "ca-bundle";
-  /** In-cluster names never go through a corporate proxy (as upstream does). */
-  static final String CLUSTER_NO_PROXY = ".svc,.cluster.local";
+  /**
+   * Never through a corporate proxy: in-cluster names (as upstream) and loopback (which Go exempts by itself, but
+   * the JDK, git-init and context-init included, does not).
+   */
+  static final String CLUSTER_NO_PROXY = "localhost,127.0.0.1,.svc,.cluster.local";
 
   static TrustAndProxy of(AgentPodSpec podSpec) {
     CaBundle ca = podSpec != null ? podSpec.caBundle() : null;

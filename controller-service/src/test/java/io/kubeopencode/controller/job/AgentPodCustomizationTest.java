@@ -177,8 +177,8 @@ class AgentPodCustomizationTest {
     all(pod).forEach(c -> assertThat(plainEnv(c)).as(c.getName())
         .containsEntry("HTTP_PROXY", "http://proxy:3128").containsEntry("http_proxy", "http://proxy:3128")
         .containsEntry("HTTPS_PROXY", "http://proxy:3129").containsEntry("https_proxy", "http://proxy:3129")
-        .containsEntry("NO_PROXY", "localhost,.corp,.svc,.cluster.local")
-        .containsEntry("no_proxy", "localhost,.corp,.svc,.cluster.local"));
+        .containsEntry("NO_PROXY", "localhost,.corp,localhost,127.0.0.1,.svc,.cluster.local")
+        .containsEntry("no_proxy", "localhost,.corp,localhost,127.0.0.1,.svc,.cluster.local"));
   }
 
   @Test
