@@ -79,21 +79,22 @@ public final class ApiServer {
   }
 
   /**
-   * Configuration of one service instance watching only {@code namespace}, port 0, fast leader election with the
-   * Lease in that namespace, a fast delete rate; {@code overrides} win.
+   * Configuration of one service instance watching only {@code namespace}, port 0 on loopback, fast leader election
+   * with the Lease in that namespace, a fast delete rate; {@code overrides} win.
    */
   public static Config serviceConfig(String namespace, String identity, Map<String, String> overrides) {
-    Map<String, String> values = new HashMap<>(Map.of(
-        "server.port", "0",
-        "cleanup.namespaces", namespace,
-        "cleanup.delete-rate", "200",
-        "cleanup.delete-burst", "20",
-        "leader-election.lease-namespace", namespace,
-        "leader-election.identity", identity,
-        "leader-election.lease-duration", "PT3S",
-        "leader-election.renew-deadline", "PT2S",
-        "leader-election.retry-period", "PT0.5S",
-        "shutdown.timeout", "PT10S"));
+    Map<String, String> values = new HashMap<>(Map.ofEntries(
+        Map.entry("server.port", "0"),
+        Map.entry("server.host", "127.0.0.1"),
+        Map.entry("cleanup.namespaces", namespace),
+        Map.entry("cleanup.delete-rate", "200"),
+        Map.entry("cleanup.delete-burst", "20"),
+        Map.entry("leader-election.lease-namespace", namespace),
+        Map.entry("leader-election.identity", identity),
+        Map.entry("leader-election.lease-duration", "PT3S"),
+        Map.entry("leader-election.renew-deadline", "PT2S"),
+        Map.entry("leader-election.retry-period", "PT0.5S"),
+        Map.entry("shutdown.timeout", "PT10S")));
     values.putAll(overrides);
     return Config.just(ConfigSources.create(values));
   }
