@@ -10,6 +10,7 @@ import io.kubeopencode.api.v1alpha1.KubeOpenCodeConfig;
 import io.kubeopencode.api.v1alpha1.KubeOpenCodeConfigSpec;
 import io.kubeopencode.api.v1alpha1.Task;
 import io.kubeopencode.api.v1alpha1.TaskPhase;
+import io.kubeopencode.testsupport.Await;
 import io.kubeopencode.testsupport.KubeBinaries;
 import io.kubeopencode.testsupport.KubeCluster;
 import java.time.Duration;
@@ -100,13 +101,7 @@ public final class ApiServer {
   }
 
   public static void await(BooleanSupplier condition, Duration timeout, String what) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      sleep(Duration.ofMillis(25));
-    }
+    Await.until(what, timeout, condition);
   }
 
   /**
@@ -114,7 +109,7 @@ public final class ApiServer {
    * the deleter that removed it counts it, so counts are awaited, not read right after the Task is gone.
    */
   public static void awaitCount(LongSupplier count, long expected, String what) {
-    await(() -> count.getAsLong() >= expected, Duration.ofSeconds(30), what + " reaching " + expected);
+    Await.until(what + " reaching " + expected, () -> count.getAsLong() >= expected);
     if (count.getAsLong() != expected) {
       throw new AssertionError(what + " is " + count.getAsLong() + ", expected " + expected);
     }
