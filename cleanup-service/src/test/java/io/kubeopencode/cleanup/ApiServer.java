@@ -15,10 +15,16 @@ import io.kubeopencode.testsupport.KubeBinaries;
 import io.kubeopencode.testsupport.KubeCluster;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -60,6 +66,26 @@ public final class ApiServer {
 
   public static Task createFinished(String namespace, String name, Instant completed) {
     return createTask(namespace, name, TaskPhase.Completed, completed.toString());
+  }
+
+  /** {@code count} Tasks named t00000, t00001, ... that finished an hour ago, a millisecond apart, oldest first. */
+  public static void createExpired(String namespace, int count) {
+    Instant longAgo = Instant.now().minusSeconds(3600);
+    try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+      List<Future<?>> created = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        int n = i;
+        created.add(pool.submit(() -> createFinished(namespace, String.format("t%05d", n), longAgo.plusMillis(n))));
+      }
+      for (Future<?> f : created) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("creating Tasks failed", e.getCause());
+    }
   }
 
   /** Creates or replaces the namespace's KubeOpenCodeConfig {@code default} with this cleanup section. */
