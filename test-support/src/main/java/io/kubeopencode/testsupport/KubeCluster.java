@@ -202,7 +202,7 @@ public final class KubeCluster implements AutoCloseable {
           .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
               && c.getStatus().getConditions().stream()
                   .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
-              30, TimeUnit.SECONDS);
+              60, TimeUnit.SECONDS);
     }
   }
 

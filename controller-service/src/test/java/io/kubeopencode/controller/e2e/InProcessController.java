@@ -29,7 +29,7 @@ final class InProcessController implements AutoCloseable {
     caches = new Caches(client, namespaces, RESYNC, queue::add,
         agent -> agentQueue.addAfter(agent, TaskController.AGENT_DEBOUNCE));
     try {
-      caches.start().get(30, TimeUnit.SECONDS);
+      caches.start().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("caches did not sync", e);
     }
