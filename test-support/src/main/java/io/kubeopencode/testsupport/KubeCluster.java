@@ -126,7 +126,8 @@ public final class KubeCluster implements AutoCloseable {
           "--controllers=job-controller,garbage-collector-controller",
           "--use-service-account-credentials=false",
           "--leader-elect=false",
-          "--secure-port=0",
+          "--secure-port=0", // no health/metrics port at all; were it enabled, it would stay on loopback:
+          "--bind-address=127.0.0.1",
           "--concurrent-job-syncs=10",
           "--concurrent-gc-syncs=10",
           "--v=1"));
@@ -148,7 +149,8 @@ public final class KubeCluster implements AutoCloseable {
           binaries.path("kube-scheduler").toString(),
           "--kubeconfig=" + kubeconfig,
           "--leader-elect=false",
-          "--secure-port=0",
+          "--secure-port=0", // no port; were one enabled, it would stay on loopback:
+          "--bind-address=127.0.0.1",
           "--v=1"));
       ManagedProcess kwok = startProcess("kwok", List.of(
           binaries.path("kwok").toString(),
