@@ -10,14 +10,21 @@ import io.kubeopencode.api.v1alpha1.KubeOpenCodeConfig;
 import io.kubeopencode.api.v1alpha1.KubeOpenCodeConfigSpec;
 import io.kubeopencode.api.v1alpha1.Task;
 import io.kubeopencode.api.v1alpha1.TaskPhase;
+import io.kubeopencode.testsupport.Await;
 import io.kubeopencode.testsupport.KubeBinaries;
 import io.kubeopencode.testsupport.KubeCluster;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -61,6 +68,26 @@ public final class ApiServer {
     return createTask(namespace, name, TaskPhase.Completed, completed.toString());
   }
 
+  /** {@code count} Tasks named t00000, t00001, ... that finished an hour ago, a millisecond apart, oldest first. */
+  public static void createExpired(String namespace, int count) {
+    Instant longAgo = Instant.now().minusSeconds(3600);
+    try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+      List<Future<?>> created = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        int n = i;
+        created.add(pool.submit(() -> createFinished(namespace, String.format("t%05d", n), longAgo.plusMillis(n))));
+      }
+      for (Future<?> f : created) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("creating Tasks failed", e.getCause());
+    }
+  }
+
   /** Creates or replaces the namespace's KubeOpenCodeConfig {@code default} with this cleanup section. */
   public static void applyConfig(String namespace, Long ttlSecondsAfterFinished, Integer maxRetainedTasks) {
     KubeOpenCodeConfig config = new KubeOpenCodeConfig();
@@ -79,33 +106,28 @@ public final class ApiServer {
   }
 
   /**
-   * Configuration of one service instance watching only {@code namespace}, port 0, fast leader election with the
-   * Lease in that namespace, a fast delete rate; {@code overrides} win.
+   * Configuration of one service instance watching only {@code namespace}, port 0 on loopback, fast leader election
+   * with the Lease in that namespace, a fast delete rate; {@code overrides} win.
    */
   public static Config serviceConfig(String namespace, String identity, Map<String, String> overrides) {
-    Map<String, String> values = new HashMap<>(Map.of(
-        "server.port", "0",
-        "cleanup.namespaces", namespace,
-        "cleanup.delete-rate", "200",
-        "cleanup.delete-burst", "20",
-        "leader-election.lease-namespace", namespace,
-        "leader-election.identity", identity,
-        "leader-election.lease-duration", "PT3S",
-        "leader-election.renew-deadline", "PT2S",
-        "leader-election.retry-period", "PT0.5S",
-        "shutdown.timeout", "PT10S"));
+    Map<String, String> values = new HashMap<>(Map.ofEntries(
+        Map.entry("server.port", "0"),
+        Map.entry("server.host", "127.0.0.1"),
+        Map.entry("cleanup.namespaces", namespace),
+        Map.entry("cleanup.delete-rate", "200"),
+        Map.entry("cleanup.delete-burst", "20"),
+        Map.entry("leader-election.lease-namespace", namespace),
+        Map.entry("leader-election.identity", identity),
+        Map.entry("leader-election.lease-duration", "PT3S"),
+        Map.entry("leader-election.renew-deadline", "PT2S"),
+        Map.entry("leader-election.retry-period", "PT0.5S"),
+        Map.entry("shutdown.timeout", "PT10S")));
     values.putAll(overrides);
     return Config.just(ConfigSources.create(values));
   }
 
   public static void await(BooleanSupplier condition, Duration timeout, String what) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      sleep(Duration.ofMillis(25));
-    }
+    Await.until(what, timeout, condition);
   }
 
   /**
@@ -113,7 +135,7 @@ public final class ApiServer {
    * the deleter that removed it counts it, so counts are awaited, not read right after the Task is gone.
    */
   public static void awaitCount(LongSupplier count, long expected, String what) {
-    await(() -> count.getAsLong() >= expected, Duration.ofSeconds(30), what + " reaching " + expected);
+    Await.until(what + " reaching " + expected, () -> count.getAsLong() >= expected);
     if (count.getAsLong() != expected) {
       throw new AssertionError(what + " is " + count.getAsLong() + ", expected " + expected);
     }

@@ -6,13 +6,15 @@ import static io.kubeopencode.cleanup.ApiServer.taskNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.kubeopencode.testsupport.Await;
 import io.kubeopencode.testsupport.KubeCluster;
+import io.kubeopencode.testsupport.ListeningSockets;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,7 @@ class ServiceProcessTest {
     builder.environment().putAll(Map.of(
         "KUBECONFIG", cluster.kubeconfig().toString(),
         "SERVER_PORT", Integer.toString(port),
+        "SERVER_HOST", "127.0.0.1",
         "CLEANUP_NAMESPACES", ns,
         "CLEANUP_DEFAULT_TTL_SECONDS_AFTER_FINISHED", "0",
         "CLEANUP_DELETE_RATE", "7",
@@ -48,9 +51,11 @@ class ServiceProcessTest {
     long launched = System.nanoTime();
     Process process = builder.start();
     try {
-      await(() -> Http.status(port, "/observe/health/ready") == 200 || !process.isAlive(), Duration.ofSeconds(60),
+      await(() -> Http.status(port, "/observe/health/ready") == 200 || !process.isAlive(), Await.LIVENESS,
           "ready");
       assertThat(process.isAlive()).as(() -> read(log)).isTrue();
+      assertThat(ListeningSockets.assertLoopbackOnly(ProcessHandle.current().pid()))
+          .as("the child's port among this JVM's and its children's listeners").anyMatch(l -> l.port() == port);
       System.out.printf("cleanup-service process ready %d ms after launch (cold JVM); %s%n",
           (System.nanoTime() - launched) / 1_000_000, read(log).lines()
               .filter(l -> l.contains("web server listening") || l.contains("cleanup service started"))
@@ -58,12 +63,12 @@ class ServiceProcessTest {
 
       // The cluster default from CLEANUP_DEFAULT_TTL_SECONDS_AFTER_FINISHED=0 applies: no config in the namespace.
       createFinished(ns, "expired", Instant.now().minusSeconds(1));
-      await(() -> taskNames(ns).isEmpty(), Duration.ofSeconds(30), "the Task deleted");
+      await(() -> taskNames(ns).isEmpty(), Await.LIVENESS, "the Task deleted");
       Lease lease = ApiServer.client().leases().inNamespace(ns).withName(Main.LEASE_NAME).get();
       assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("child-process");
 
       process.toHandle().destroy(); // SIGTERM
-      assertThat(process.waitFor(20, TimeUnit.SECONDS)).as(() -> read(log)).isTrue();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(() -> read(log)).isTrue();
       String output = read(log);
       assertThat(output).contains("cleanup service started", "(namespaces: [" + ns + "],",
           "cluster default ttlSecondsAfterFinished=0, 7 deletions/s", "deleted task " + ns + "/expired (ttl;",
@@ -76,7 +81,7 @@ class ServiceProcessTest {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }

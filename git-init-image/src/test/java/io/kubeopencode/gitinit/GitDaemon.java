@@ -1,6 +1,7 @@
 package io.kubeopencode.gitinit;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -22,7 +23,7 @@ final class GitDaemon implements AutoCloseable {
     Process p = new ProcessBuilder("git", "daemon", "--export-all", "--base-path=" + base, "--listen=127.0.0.1",
         "--port=" + port, "--reuseaddr", "--informative-errors", base.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -43,7 +44,7 @@ final class GitDaemon implements AutoCloseable {
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }

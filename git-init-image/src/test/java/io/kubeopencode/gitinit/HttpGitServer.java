@@ -55,6 +55,14 @@ final class HttpGitServer implements AutoCloseable {
     }
   }
 
+  int port() {
+    return server.getPort();
+  }
+
+  int securePort() {
+    return server.getSecurePort();
+  }
+
   String url(String repo) {
     return "http://127.0.0.1:" + server.getPort() + "/git/" + repo;
   }

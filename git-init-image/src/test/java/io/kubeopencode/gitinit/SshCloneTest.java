@@ -4,6 +4,7 @@ import static io.kubeopencode.gitinit.GitCli.git;
 import static io.kubeopencode.gitinit.GitInitProcess.env;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubeopencode.testsupport.ListeningSockets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,8 +42,7 @@ class SshCloneTest {
     keygen(keys.resolve("rsa-client"), "-t", "rsa", "-b", "2048", "-m", "PEM");
     clientKey = Files.readString(keys.resolve("client"));
     served = new FileRepositoryBuilder().setGitDir(repos.dir.resolve("project.git").toFile()).build();
-    server = new SshTestGitServer("git", keys.resolve("client.pub"), served,
-        Files.readAllBytes(keys.resolve("host")));
+    server = new LoopbackSshGitServer(keys.resolve("client.pub"), served, Files.readAllBytes(keys.resolve("host")));
     port = server.start();
     knownHosts = "[127.0.0.1]:" + port + " " + publicKey(keys.resolve("host.pub")) + "\n";
     wrongKnownHosts = "[127.0.0.1]:" + port + " " + publicKey(keys.resolve("other-host.pub")) + "\n";
@@ -61,6 +61,14 @@ class SshCloneTest {
   private static String publicKey(Path pub) throws Exception {
     String[] parts = Files.readString(pub).strip().split(" ");
     return parts[0] + " " + parts[1];
+  }
+
+  /** JGit's test server listens on every interface; tests keep their servers on loopback. */
+  private static final class LoopbackSshGitServer extends SshTestGitServer {
+    LoopbackSshGitServer(Path clientKey, Repository repository, byte[] hostKey) throws Exception {
+      super("git", clientKey, repository, hostKey);
+      server.setHost("127.0.0.1");
+    }
   }
 
   @AfterAll
@@ -84,6 +92,12 @@ class SshCloneTest {
   /** The base64 lines of the private key: none may appear anywhere. */
   private static String[] keyLines() {
     return clientKey.lines().filter(l -> !l.startsWith("-----") && !l.isBlank()).toArray(String[]::new);
+  }
+
+  @Test
+  void theServerListensOnLoopbackOnly() {
+    assertThat(ListeningSockets.assertLoopbackOnly(ProcessHandle.current().pid()))
+        .extracting(ListeningSockets.Listener::port).contains(port);
   }
 
   @Test

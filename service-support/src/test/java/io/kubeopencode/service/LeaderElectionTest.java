@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kubeopencode.testsupport.Await;
 import io.kubeopencode.testsupport.KubeCluster;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -31,10 +32,10 @@ class LeaderElectionTest {
   }
 
   @Test
-  void exactlyOneLeadsAndAStandbyTakesOverSoonAfterTheLeaderCloses() {
+  void exactlyOneLeadsAndAStandbyTakesOverSoonAfterTheLeaderCloses() throws InterruptedException {
     String namespace = cluster.createNamespace("leader-election");
-    // A long lease: a takeover well inside it shows that close() released the lease.
-    Duration leaseDuration = Duration.ofSeconds(20);
+    // A lease far longer than the wait for the takeover: a takeover at all shows that close() released the lease.
+    Duration leaseDuration = Duration.ofSeconds(120);
     LeaseRecordingListener firstListener = new LeaseRecordingListener(namespace);
     LeaseRecordingListener secondListener = new LeaseRecordingListener(namespace);
     LeaderElection first = election(namespace, "replica-a", leaseDuration, firstListener);
@@ -42,20 +43,21 @@ class LeaderElectionTest {
     first.start();
     second.start();
 
-    Await.until("a leader", Duration.ofSeconds(15), () -> first.isLeader() || second.isLeader());
+    // The listener is told after isLeader() turns true: wait for what the test asserts on, the listener's call.
+    Await.until("a leader told to start", () -> firstListener.started.get() + secondListener.started.get() == 1);
     // Several retry periods in which the standby keeps trying: never two leaders.
-    long watchUntil = System.nanoTime() + Duration.ofMillis(1500).toNanos();
-    while (System.nanoTime() < watchUntil) {
-      assertThat(first.isLeader() ^ second.isLeader()).as("exactly one leader").isTrue();
+    for (int i = 0; i < 15; i++) {
+      assertThat(first.isLeader() && second.isLeader()).as("two leaders").isFalse();
+      Thread.sleep(100);
     }
-    LeaderElection leader = first.isLeader() ? first : second;
+    LeaseRecordingListener leaderListener = firstListener.started.get() == 1 ? firstListener : secondListener;
+    LeaderElection leader = leaderListener == firstListener ? first : second;
     LeaderElection standby = leader == first ? second : first;
-    LeaseRecordingListener leaderListener = leader == first ? firstListener : secondListener;
     LeaseRecordingListener standbyListener = leader == first ? secondListener : firstListener;
     assertThat(holder(namespace)).contains(leader.identity());
+    assertThat(leader.isLeader()).isTrue();
     assertThat(leader.isHealthy()).isTrue();
     assertThat(standby.isHealthy()).as("a standby is healthy").isTrue();
-    assertThat(leaderListener.started.get()).isEqualTo(1);
     assertThat(standbyListener.started.get()).isZero();
 
     leader.close();
@@ -63,13 +65,13 @@ class LeaderElectionTest {
     assertThat(leader.isHealthy()).isFalse();
     assertThat(leaderListener.stopped.get()).isEqualTo(1);
     // Told to stop while it still held the lease: no successor could start before its workers stopped. (fabric8
-    // releases a lease by cutting its duration to 1 s.)
-    assertThat(leaderListener.leaseWhenStopped).containsExactly(leader.identity() + " for 20 s");
-    Duration takeover = Await.until("standby takes over", Duration.ofSeconds(5), standby::isLeader);
+    // releases a lease by clearing its holder and cutting its duration to 1 s.)
+    assertThat(leaderListener.leaseWhenStopped).containsExactly(leader.identity() + " for 120 s");
+    Duration takeover = Await.until("the standby told to start", () -> standbyListener.started.get() == 1);
     System.out.println("standby took over " + takeover.toMillis() + " ms after the leader closed");
 
     assertThat(holder(namespace)).contains(standby.identity());
-    assertThat(standbyListener.started.get()).isEqualTo(1);
+    assertThat(standby.isLeader()).isTrue();
     assertThat(standby.isHealthy()).isTrue();
   }
 
@@ -77,20 +79,23 @@ class LeaderElectionTest {
   void aLeaderThatLosesTheLeaseStopsLeadingAndCompetesAgain() {
     String namespace = cluster.createNamespace("leader-election");
     CountingListener listener = new CountingListener();
-    LeaderElection election = election(namespace, "replica-a", Duration.ofSeconds(3), listener);
+    // The replica takes the lease back once the intruder's renewal is a lease duration old: a short one.
+    LeaderElection election = election(namespace, "replica-a", Duration.ofSeconds(6), listener);
     election.start();
-    Await.until("leader", Duration.ofSeconds(15), election::isLeader);
+    // LeaderElection flips isLeader() before it calls the listener: await the calls, not the flag.
+    Await.until("told to lead", () -> listener.started.get() == 1);
 
     // Another holder takes the lease over behind this replica's back (as after a long pause of this JVM).
     takeOverLease(namespace, "intruder");
 
-    Await.until("leadership lost", Duration.ofSeconds(10), () -> !election.isLeader());
-    assertThat(listener.stopped.get()).isEqualTo(1);
+    Await.until("told to stop leading", () -> listener.stopped.get() == 1);
+    assertThat(election.isLeader()).isFalse();
     assertThat(election.isHealthy()).isTrue();
     // The intruder never renews: once its lease has run out, the replica leads again.
-    Await.until("leader again", Duration.ofSeconds(15), election::isLeader);
-    assertThat(listener.started.get()).isEqualTo(2);
+    Await.until("told to lead again", () -> listener.started.get() == 2);
+    assertThat(election.isLeader()).isTrue();
     assertThat(holder(namespace)).contains(election.identity());
+    assertThat(listener.stopped.get()).isEqualTo(1);
   }
 
   @Test
@@ -113,10 +118,11 @@ class LeaderElectionTest {
     assertThat(client.leases().inNamespace(namespace).list().getItems()).isEmpty();
   }
 
+  /** Retries every 300 ms; gives up leading only after failing to renew for 2/3 of the lease (a slow API server). */
   private LeaderElection election(String namespace, String identity, Duration leaseDuration,
       LeadershipListener listener) {
     LeaderElectionSettings settings = new LeaderElectionSettings(true, LEASE, Optional.of(namespace), leaseDuration,
-        Duration.ofSeconds(2), Duration.ofMillis(300), identity);
+        leaseDuration.multipliedBy(2).dividedBy(3), Duration.ofMillis(300), identity);
     LeaderElection election = new LeaderElection(client, settings, listener);
     elections.add(election);
     return election;

@@ -8,6 +8,7 @@ import io.helidon.health.HealthCheckType;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Timer;
+import io.kubeopencode.testsupport.ListeningSockets;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -108,6 +109,8 @@ class ObservableServerTest {
         .routing(routing -> routing.get("/hello", (request, response) -> response.send("hi")))
         .start();
     int port = server.port();
+    assertThat(ListeningSockets.assertLoopbackOnly(ProcessHandle.current().pid()))
+        .as("server.host=127.0.0.1 binds loopback only").anyMatch(l -> l.port() == port);
     HttpResponse<String> hello = Http.get(port, "/hello");
     assertThat(hello.statusCode()).isEqualTo(200);
     assertThat(hello.body()).isEqualTo("hi");

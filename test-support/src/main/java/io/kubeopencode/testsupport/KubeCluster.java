@@ -61,28 +61,39 @@ public final class KubeCluster implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
-  /** Starts etcd and kube-apiserver (a few seconds). */
+  /** Starts etcd and kube-apiserver (a few seconds), both listening on 127.0.0.1 only. */
   public static KubeCluster start() {
     KubeBinaries binaries = KubeBinaries.provision();
+    Path workDir;
+    try {
+      workDir = Files.createTempDirectory("kubeopencode-cluster");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     KubeAPIServer apiServer = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
         .withOfflineMode(true)
-        .withTestDir(binaries.kubeApiTestDir().toString())
+        .withTestDir(LoopbackEtcd.kubeApiTestDir(binaries, workDir.resolve("kube-api-test")).toString())
         .withApiServerVersion(binaries.kubernetesVersion())
         .withUpdateKubeConfig(false)
         .withStartupTimeout(60_000)
         .withApiServerFlag("--advertise-address", "127.0.0.1")
+        .withApiServerFlag("--bind-address", "127.0.0.1")
         .build());
     long started = System.nanoTime();
-    apiServer.start();
     try {
-      Path workDir = Files.createTempDirectory("kubeopencode-cluster");
+      apiServer.start();
       KubeCluster cluster = new KubeCluster(binaries, apiServer, workDir, apiServer.getKubeConfigYaml());
       LOG.log(System.Logger.Level.INFO, "kube-apiserver {0} ready in {1} ms", binaries.kubernetesVersion(),
           (System.nanoTime() - started) / 1_000_000);
       return cluster;
-    } catch (IOException | RuntimeException e) {
-      apiServer.stop();
-      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    } catch (RuntimeException e) {
+      try {
+        apiServer.stop();
+      } catch (RuntimeException alsoFailed) {
+        e.addSuppressed(alsoFailed);
+      }
+      deleteRecursively(workDir);
+      throw e;
     }
   }
 
@@ -115,7 +126,8 @@ public final class KubeCluster implements AutoCloseable {
           "--controllers=job-controller,garbage-collector-controller",
           "--use-service-account-credentials=false",
           "--leader-elect=false",
-          "--secure-port=0",
+          "--secure-port=0", // no health/metrics port at all; were it enabled, it would stay on loopback:
+          "--bind-address=127.0.0.1",
           "--concurrent-job-syncs=10",
           "--concurrent-gc-syncs=10",
           "--v=1"));
@@ -137,7 +149,8 @@ public final class KubeCluster implements AutoCloseable {
           binaries.path("kube-scheduler").toString(),
           "--kubeconfig=" + kubeconfig,
           "--leader-elect=false",
-          "--secure-port=0",
+          "--secure-port=0", // no port; were one enabled, it would stay on loopback:
+          "--bind-address=127.0.0.1",
           "--v=1"));
       ManagedProcess kwok = startProcess("kwok", List.of(
           binaries.path("kwok").toString(),
@@ -191,7 +204,7 @@ public final class KubeCluster implements AutoCloseable {
           .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
               && c.getStatus().getConditions().stream()
                   .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
-              30, TimeUnit.SECONDS);
+              60, TimeUnit.SECONDS);
     }
   }
 

@@ -14,19 +14,21 @@ class KubeClusterLifecycleTest {
 
   @Test
   void closingStopsEveryProcessItStarted() {
+    // The shared cluster of other tests in this JVM may be running too: it is not this one's to stop.
+    List<ProcessHandle> others = controlPlaneProcesses(KubeBinaries.provision());
     KubeCluster cluster = KubeCluster.start();
     List<ProcessHandle> before;
     try {
       cluster.withJobController().withSimulatedNodes();
       assertThat(cluster.kubectl("get", "nodes", "-o", "name").requireSuccess().strip())
           .isEqualTo("node/" + KubeCluster.KWOK_NODE);
-      before = processesOf(cluster);
+      before = controlPlaneProcesses(cluster.binaries()).stream().filter(p -> !others.contains(p)).toList();
       assertThat(before).extracting(KubeClusterLifecycleTest::binaryName)
           .contains("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok");
     } finally {
       cluster.close();
     }
-    before.forEach(p -> p.onExit().orTimeout(20, TimeUnit.SECONDS).join());
+    before.forEach(p -> p.onExit().orTimeout(60, TimeUnit.SECONDS).join());
     assertThat(before).noneMatch(ProcessHandle::isAlive);
   }
 
@@ -56,14 +58,14 @@ class KubeClusterLifecycleTest {
       child.destroyForcibly();
     }
     for (ProcessHandle p : started) {
-      p.onExit().orTimeout(20, TimeUnit.SECONDS).exceptionally(e -> p).join();
+      p.onExit().orTimeout(60, TimeUnit.SECONDS).exceptionally(e -> p).join();
     }
     assertThat(started).noneMatch(ProcessHandle::isAlive);
   }
 
-  /** Live processes whose executable is in this cluster's binaries directory and whose flags name its files. */
-  private static List<ProcessHandle> processesOf(KubeCluster cluster) {
-    String binDir = cluster.binaries().directory().toString();
+  /** Live processes of this JVM whose executable is in the binaries directory. */
+  private static List<ProcessHandle> controlPlaneProcesses(KubeBinaries binaries) {
+    String binDir = binaries.directory().toString();
     return ProcessHandle.current().descendants()
         .filter(p -> p.info().command().map(c -> c.startsWith(binDir)).orElse(false))
         .toList();

@@ -6,6 +6,7 @@ import io.kubeopencode.cleanup.TestTasks;
 import io.kubeopencode.cleanup.retention.Deletion;
 import io.kubeopencode.cleanup.retention.FinishedTask;
 import io.kubeopencode.cleanup.retention.RetentionRule;
+import io.kubeopencode.testsupport.Await;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,7 @@ class DeletionQueueTest {
     });
     Thread.sleep(50);
     queue.replace("a", List.of(d("a", "late")));
-    assertThat(taken.get(5, TimeUnit.SECONDS).task().name()).isEqualTo("late");
+    assertThat(taken.get(60, TimeUnit.SECONDS).task().name()).isEqualTo("late");
   }
 
   @Test
@@ -72,13 +73,13 @@ class DeletionQueueTest {
       }
     });
     queue.replace("a", List.of(d("a", "a1")));
-    Thread.sleep(50);
+    Await.until("the taker has a1", () -> queue.size() == 0);
     queue.replace("b", List.of(d("b", "b1"), d("b", "b2")));
     // The taker got a1 and at most b1; close drops the rest and releases it if it waits.
     int dropped = queue.close();
     assertThat(dropped).isBetween(1, 2);
     assertThat(queue.size()).isZero();
-    Deletion second = waiting.get(5, TimeUnit.SECONDS);
+    Deletion second = waiting.get(60, TimeUnit.SECONDS);
     assertThat(second == null || second.task().name().equals("b1")).isTrue();
     assertThat(queue.take()).isNull();
     queue.replace("c", List.of(d("c", "c1")));

@@ -55,7 +55,7 @@ class TaskDeleterTest {
     FinishedTask observed = observe(createFinished(ns, "recreated", Instant.now()));
     client().resources(Task.class).inNamespace(ns).withName("recreated").delete();
     client().resources(Task.class).inNamespace(ns).withName("recreated").waitUntilCondition(t -> t == null,
-        10, TimeUnit.SECONDS);
+        60, TimeUnit.SECONDS);
     Task again = createFinished(ns, "recreated", Instant.now());
 
     assertThat(deleter.delete(observed)).isEqualTo(TaskDeleter.Outcome.CHANGED);

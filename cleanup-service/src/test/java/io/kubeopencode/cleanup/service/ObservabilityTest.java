@@ -2,6 +2,7 @@ package io.kubeopencode.cleanup.service;
 
 import static io.kubeopencode.cleanup.ApiServer.applyConfig;
 import static io.kubeopencode.cleanup.ApiServer.await;
+import static io.kubeopencode.cleanup.ApiServer.awaitCount;
 import static io.kubeopencode.cleanup.ApiServer.client;
 import static io.kubeopencode.cleanup.ApiServer.createFinished;
 import static io.kubeopencode.cleanup.ApiServer.serviceConfig;
@@ -14,6 +15,8 @@ import io.helidon.service.registry.Services;
 import io.kubeopencode.cleanup.ApiServer;
 import io.kubeopencode.cleanup.Http;
 import io.kubeopencode.cleanup.Main;
+import io.kubeopencode.testsupport.Await;
+import io.kubeopencode.testsupport.ListeningSockets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -23,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** Health endpoints, metrics and the Lease of one replica with leader election on. */
 class ObservabilityTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = Await.LIVENESS;
 
   @Test
   void servesHealthAndMetrics() throws Exception {
@@ -38,6 +41,8 @@ class ObservabilityTest {
           (System.nanoTime() - start) / 1_000_000);
       assertThat(Http.status(service.port(), "/observe/health/started")).isEqualTo(200);
       assertThat(Http.status(service.port(), "/observe/health/live")).isEqualTo(200);
+      assertThat(ListeningSockets.assertLoopbackOnly(ProcessHandle.current().pid()))
+          .as("the service's port among this JVM's listeners").anyMatch(l -> l.port() == service.port());
       await(() -> service.election().isLeader(), WAIT, "leadership");
       Lease lease = client().leases().inNamespace(ns).withName("kubeopencode-cleanup").get();
       assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("observed");
@@ -46,6 +51,7 @@ class ObservabilityTest {
       createFinished(ns, "one", Instant.now().minusSeconds(1));
       createFinished(ns, "two", Instant.now().minusSeconds(1));
       await(() -> taskNames(ns).isEmpty(), WAIT, "both deleted");
+      awaitCount(service.cleanup()::deletedCount, 2, "deletions"); // counted (and metered) just after the call
       Instant deleted = Instant.now();
       await(() -> service.cleanup().lastSweep().orElseThrow().isAfter(deleted), WAIT, "a sweep after that");
 

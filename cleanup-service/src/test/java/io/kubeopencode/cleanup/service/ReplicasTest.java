@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubeopencode.cleanup.ApiServer;
 import io.kubeopencode.cleanup.Http;
 import io.kubeopencode.cleanup.Main;
+import io.kubeopencode.testsupport.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Two replicas on one Lease: only the leader deletes; the standby takes over when the leader stops. */
 class ReplicasTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = Await.LIVENESS;
 
   @Test
   void onlyTheLeaderDeletesAndTheStandbyTakesOver() {

@@ -7,6 +7,7 @@ import io.kubeopencode.contextinit.testing.LocalHttpServer;
 import io.kubeopencode.contextinit.testing.RoleProcess;
 import io.kubeopencode.contextinit.testing.RoleProcess.Result;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -270,7 +271,7 @@ class ContextInitProcessTest {
   }
 
   private static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }

@@ -10,10 +10,12 @@ import io.kubeopencode.contextinit.testing.LocalHttpServer;
 import io.kubeopencode.contextinit.testing.SelfSignedTls;
 import io.kubeopencode.contextinit.testing.TestCa;
 import io.kubeopencode.podcontract.ProxyEnv;
+import io.kubeopencode.testsupport.ListeningSockets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +25,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -192,41 +196,54 @@ class UrlFetcherTest {
 
   @Test
   void aServerThatNeverAnswersTimesOut() {
-    server.on("/slow", exchange -> sleep(Duration.ofSeconds(20)));
-    long start = System.nanoTime();
-
-    assertThatThrownBy(() -> fetch(server.url("/slow"), Map.of(), Optional.empty(), 1, 1024))
-        .isInstanceOfSatisfying(Failure.class, e -> assertThat(e.kind()).isEqualTo(Kind.URL_TIMEOUT))
-        .hasMessage("UrlTimeout: URL context 0: no complete response from http://127.0.0.1:" + server.port()
-            + "/slow within 1s");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    // The server answers only when released (after the fetch) or after a minute: the fetch ends by its own timeout.
+    CountDownLatch release = new CountDownLatch(1);
+    server.on("/slow", exchange -> await(release, Duration.ofSeconds(60)));
+    try {
+      assertThatThrownBy(() -> fetch(server.url("/slow"), Map.of(), Optional.empty(), 1, 1024))
+          .isInstanceOfSatisfying(Failure.class, e -> assertThat(e.kind()).isEqualTo(Kind.URL_TIMEOUT))
+          .hasMessage("UrlTimeout: URL context 0: no complete response from http://127.0.0.1:" + server.port()
+              + "/slow within 1s");
+    } finally {
+      release.countDown();
+    }
   }
 
   @Test
   void aBodyThatTricklesPastTheDeadlineTimesOut() {
+    // A byte every 100 ms for a minute: each read is quick, so only the deadline for the whole response ends it.
+    CountDownLatch release = new CountDownLatch(1);
     server.on("/trickle", exchange -> {
       exchange.sendResponseHeaders(200, 0);
       try (OutputStream out = exchange.getResponseBody()) {
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < 600 && !await(release, Duration.ofMillis(100)); i++) {
           out.write('a');
           out.flush();
-          sleep(Duration.ofMillis(100));
         }
       } catch (IOException clientGaveUp) {
         // Expected.
       }
     });
-    long start = System.nanoTime();
+    try {
+      assertThatThrownBy(() -> fetch(server.url("/trickle"), Map.of(), Optional.empty(), 1, 1024))
+          .isInstanceOfSatisfying(Failure.class, e -> assertThat(e.kind()).isEqualTo(Kind.URL_TIMEOUT));
+    } finally {
+      release.countDown();
+    }
+  }
 
-    assertThatThrownBy(() -> fetch(server.url("/trickle"), Map.of(), Optional.empty(), 1, 1024))
-        .isInstanceOfSatisfying(Failure.class, e -> assertThat(e.kind()).isEqualTo(Kind.URL_TIMEOUT));
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+  @Test
+  void theTestServersListenOnLoopbackOnly() throws Exception {
+    try (LocalHttpServer https = LocalHttpServer.https(SelfSignedTls.serverContext(tmp))) {
+      assertThat(ListeningSockets.assertLoopbackOnly(ProcessHandle.current().pid()))
+          .extracting(ListeningSockets.Listener::port).contains(server.port(), https.port());
+    }
   }
 
   @Test
   void aClosedPortIsUnreachable() throws IOException {
     int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
 
@@ -280,11 +297,13 @@ class UrlFetcherTest {
     }
   }
 
-  private static void sleep(Duration d) {
+  /** Whether the latch opened within {@code timeout}. */
+  private static boolean await(CountDownLatch latch, Duration timeout) {
     try {
-      Thread.sleep(d);
+      return latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return true;
     }
   }
 }

@@ -84,7 +84,8 @@ public final class BurstBenchmark {
       });
 
       try (Main.Running controller = Main.start(io.helidon.config.Config.just(ConfigSources.create(Map.of(
-          "server.port", "0", "controller.namespaces", ns, "controller.workers", System.getProperty("bench.workers", "4"),
+          "server.port", "0", "server.host", "127.0.0.1", "controller.namespaces", ns,
+          "controller.workers", System.getProperty("bench.workers", "4"),
           "leader-election.enabled", "false"))), controllerClient)) {
         long start = System.nanoTime();
         try (ExecutorService creators = Executors.newFixedThreadPool(8)) {

@@ -40,6 +40,7 @@ public final class MemoryBenchmark {
           .redirectOutput(Files.createTempFile("controller", ".log").toFile());
       builder.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
       builder.environment().put("SERVER_PORT", "0");
+      builder.environment().put("SERVER_HOST", "127.0.0.1"); // benchmarks, like tests, listen on loopback only
       builder.environment().put("LEADER_ELECTION_ENABLED", "false");
       builder.environment().put("CONTROLLER_NAMESPACES", ns);
       Process controller = builder.start();

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeopencode.api.v1alpha1.Task;
 import io.kubeopencode.api.v1alpha1.TaskPhase;
+import io.kubeopencode.testsupport.Await;
 import io.kubeopencode.testsupport.KubeBinaries;
 import io.kubeopencode.testsupport.KubeCluster;
 import io.kubeopencode.testsupport.PodOutcome;
@@ -42,7 +43,8 @@ class ControllerRestartTest {
     }
 
     try (InProcessController restarted = new InProcessController(client, List.of(ns))) {
-      Thread.sleep(2000); // the new instance has queued and reconciled every Task by now
+      // It queued every Task it found on start; "long" is the only one in its namespace.
+      Await.until("the restarted controller reconciled the Task", () -> restarted.reconcilesFinished() >= 1);
       assertThat(client.batch().v1().jobs().inNamespace(ns).list().getItems()).singleElement()
           .satisfies(j -> assertThat(j.getMetadata().getUid()).isEqualTo(first.getMetadata().getUid()));
       assertThat(client.resources(Task.class).inNamespace(ns).withName("long").get().getStatus().phase())

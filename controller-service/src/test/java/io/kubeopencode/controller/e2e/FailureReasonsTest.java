@@ -77,9 +77,11 @@ class FailureReasonsTest {
     Task failed = task("slow-task", "slow", "3s", List.of());
 
     assertReason(failed, "Timeout", "the Task ran longer than its timeout");
+    // Never before the timeout (the times have whole seconds); how long after is the controller's speed, not its
+    // behaviour: task() waits a minute at most, and without the timer only the caches' five-minute resync would act.
     assertThat(java.time.Duration.between(java.time.Instant.parse(failed.getStatus().startTime()),
-        java.time.Instant.parse(failed.getStatus().completionTime()))).isBetween(java.time.Duration.ofSeconds(2),
-        java.time.Duration.ofSeconds(20));
+        java.time.Instant.parse(failed.getStatus().completionTime()))).isGreaterThanOrEqualTo(
+        java.time.Duration.ofSeconds(2));
   }
 
   @Test

@@ -233,7 +233,7 @@ class TaskLifecycleTest {
         && task.equals(e.getInvolvedObject().getName());
     return client.v1().events().inNamespace(ns)
         .informOnCondition(events -> events.stream().anyMatch(e -> ofTask.test(e) && reason.equals(e.getReason())))
-        .orTimeout(30, TimeUnit.SECONDS).join().stream().filter(ofTask).toList();
+        .orTimeout(60, TimeUnit.SECONDS).join().stream().filter(ofTask).toList();
   }
 
   static List<Pod> podsOf(String namespace, String job) {

@@ -2,6 +2,7 @@ package io.kubeopencode.controller.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubeopencode.testsupport.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -95,9 +96,9 @@ class WorkQueueTest {
   @Test
   void closingReleasesWaitingWorkers() throws Exception {
     var result = Executors.newSingleThreadExecutor().submit(queue::take);
-    Thread.sleep(50);
+    Thread.sleep(50); // most likely waiting by now; if not, take() finds the queue closed: the same result
     queue.close();
-    assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo(Optional.empty());
+    assertThat(result.get(60, TimeUnit.SECONDS)).isEqualTo(Optional.empty());
   }
 
   @Test
@@ -130,9 +131,10 @@ class WorkQueueTest {
       for (int i = 0; i < 2000; i++) {
         queue.add("ns/" + List.of("a", "b", "c").get(i % 3));
       }
-      Thread.sleep(300);
+      // Not a fixed pause: on a busy machine the workers may not have run at all within it.
+      Await.until("the workers emptied the queue", () -> processed.get() > 0 && queue.depth() == 0);
       queue.close();
-      assertThat(finished.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(finished.await(60, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(overlaps).hasValue(0);
     assertThat(processed.get()).isPositive();

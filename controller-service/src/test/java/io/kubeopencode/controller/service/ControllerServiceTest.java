@@ -15,17 +15,21 @@ import io.kubeopencode.api.v1alpha1.Task;
 import io.kubeopencode.api.v1alpha1.TaskPhase;
 import io.kubeopencode.api.v1alpha1.TaskSpec;
 import io.kubeopencode.controller.Main;
+import io.kubeopencode.testsupport.Await;
 import io.kubeopencode.testsupport.KubeBinaries;
 import io.kubeopencode.testsupport.KubeCluster;
+import io.kubeopencode.testsupport.ListeningSockets;
 import io.kubeopencode.testsupport.PodOutcome;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +49,7 @@ class ControllerServiceTest {
   private static Config config(String ns, String identity) {
     return Config.just(ConfigSources.create(Map.of(
         "server.port", "0",
+        "server.host", "127.0.0.1",
         "controller.namespaces", ns,
         "controller.workers", "2",
         "leader-election.lease-namespace", ns,
@@ -63,6 +68,8 @@ class ControllerServiceTest {
       System.out.printf("controller-service ready %d ms after start%n", (System.nanoTime() - start) / 1_000_000);
       assertThat(status(controller.port(), "/observe/health/started")).isEqualTo(200);
       assertThat(status(controller.port(), "/observe/health/live")).isEqualTo(200);
+      assertThat(ListeningSockets.assertLoopbackOnly(ProcessHandle.current().pid()))
+          .as("the service's port among this JVM's listeners").anyMatch(l -> l.port() == controller.port());
 
       createAgent(ns, 5, new io.kubeopencode.api.v1alpha1.Quota(1, 60));
       createTask(ns, "one");
@@ -70,18 +77,17 @@ class ControllerServiceTest {
       createTask(ns, "two");
       awaitPhase(ns, "two", TaskPhase.Queued);
 
-      String metrics = get(controller.port(), "/observe/metrics");
+      // Gauges follow the controller's cache, a moment behind the status the test has seen: await them.
       String agent = "agent=\"" + ns + "/agent\"";
-      assertThat(metrics).containsPattern("kubeopencode_agent_admission_wait_seconds_count\\{[^}]*" + agent
-              + "[^}]*} 1\\.0")
-          .containsPattern("kubeopencode_agent_quota_rejected_total\\{[^}]*" + agent + "[^}]*} 1\\.0")
-          .containsPattern("kubeopencode_agent_queue_length\\{[^}]*" + agent + "[^}]*} 1\\.0");
-      assertThat(metrics).containsPattern("kubeopencode_jobs_created_total(\\{[^}]*})? 1\\.0")
-          .containsPattern("kubeopencode_reconciles_total\\{[^}]*result=\"success\"[^}]*} [1-9]")
-          .containsPattern("kubeopencode_tasks\\{[^}]*phase=\"Completed\"[^}]*} 1\\.0")
-          .containsPattern("kubeopencode_tasks\\{[^}]*phase=\"Queued\"[^}]*} 1\\.0")
-          .contains("kubeopencode_workqueue_depth")
-          .contains("kubeopencode_reconcile_duration_seconds");
+      awaitMetrics(controller.port(),
+          "kubeopencode_agent_admission_wait_seconds_count\\{[^}]*" + agent + "[^}]*} 1\\.0",
+          "kubeopencode_agent_quota_rejected_total\\{[^}]*" + agent + "[^}]*} 1\\.0",
+          "kubeopencode_agent_queue_length\\{[^}]*" + agent + "[^}]*} 1\\.0",
+          "kubeopencode_jobs_created_total(\\{[^}]*})? 1\\.0",
+          "kubeopencode_reconciles_total\\{[^}]*result=\"success\"[^}]*} [1-9]",
+          "kubeopencode_tasks\\{[^}]*phase=\"Completed\"[^}]*} 1\\.0",
+          "kubeopencode_tasks\\{[^}]*phase=\"Queued\"[^}]*} 1\\.0",
+          "kubeopencode_workqueue_depth", "kubeopencode_reconcile_duration_seconds");
       Lease lease = client.leases().inNamespace(ns).withName("kubeopencode-controller").get();
       assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("only");
     }
@@ -144,25 +150,37 @@ class ControllerServiceTest {
 
   private static int status(int port, String path) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
           HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (Exception e) {
       return -1;
     }
   }
 
-  private static String get(int port, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+  private static String metrics(int port) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (Exception e) {
+      return "";
+    }
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
+  /** Waits until the metrics contain every pattern; fails naming the ones missing. */
+  private static void awaitMetrics(int port, String... patterns) {
+    try {
+      Await.until("metrics matching " + List.of(patterns), () -> {
+        String metrics = metrics(port);
+        return Arrays.stream(patterns).allMatch(p -> Pattern.compile(p).matcher(metrics).find());
+      });
+    } catch (AssertionError e) {
+      String metrics = metrics(port);
+      throw new AssertionError(e.getMessage() + "; missing: " + Arrays.stream(patterns)
+          .filter(p -> !Pattern.compile(p).matcher(metrics).find()).toList() + "\n" + metrics, e);
     }
+  }
+
+  private static void await(BooleanSupplier condition, String what) {
+    Await.until(what, condition);
   }
 }
