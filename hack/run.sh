@@ -17,7 +17,13 @@ log "building the services"
 
 kubeconfig="${KUBECONFIG:-$HOME/.kube/config}"
 local_pid=""
-cleanup() { [[ -n "$local_pid" ]] && kill "$local_pid" 2>/dev/null && wait "$local_pid" 2>/dev/null; true; }
+cleanup() {
+  if [[ -n "$local_pid" ]]; then
+    kill "$local_pid" 2>/dev/null || true
+    wait "$local_pid" 2>/dev/null || true
+    local_pid=""
+  fi
+}
 trap cleanup EXIT INT TERM
 
 if [[ -f "${kubeconfig%%:*}" ]]; then
@@ -49,6 +55,12 @@ controller_pid=$!
 log "starting the cleanup-service (health: http://localhost:${CLEANUP_PORT:-8081}/observe/health)"
 SERVER_PORT="${CLEANUP_PORT:-8081}" "$java" "${jvm[@]}" -jar cleanup-service/target/kubeopencode-cleanup.jar &
 cleanup_pid=$!
-trap 'kill $controller_pid $cleanup_pid 2>/dev/null; wait $controller_pid $cleanup_pid 2>/dev/null; cleanup' \
-  EXIT INT TERM
+# Every step may fail (a service already gone, wait's 143): under set -e a failing step would end the trap early and
+# leave the local control plane running.
+stop_all() {
+  kill "$controller_pid" "$cleanup_pid" 2>/dev/null || true
+  wait "$controller_pid" "$cleanup_pid" 2>/dev/null || true
+  cleanup
+}
+trap stop_all EXIT INT TERM
 wait -n "$controller_pid" "$cleanup_pid"
