@@ -36,7 +36,7 @@ final class AgentContainers {
   }
 
   Container opencodeInit() {
-    List<VolumeMount> mounts = new ArrayList<>(List.of(mount(AgentJobBuilder.TOOLS_VOLUME, PodContract.TOOLS_DIR)));
+    List<VolumeMount> mounts = new ArrayList<>(List.of(mount(AgentPodBuilder.TOOLS_VOLUME, PodContract.TOOLS_DIR)));
     mounts.addAll(trust.mounts());
     List<EnvVar> env = new ArrayList<>(trust.agentCaEnv(agent.workspaceDir()));
     env.addAll(trust.proxyEnv());
@@ -56,11 +56,11 @@ final class AgentContainers {
     List<EnvVar> env = new ArrayList<>(List.of(SystemContainers.env("HOME", "/tmp"),
         SystemContainers.env("SHELL", "/bin/bash")));
     env.addAll(taskEnv);
-    List<VolumeMount> mounts = new ArrayList<>(List.of(mount(AgentJobBuilder.WORKSPACE_VOLUME, agent.workspaceDir()),
-        mount(AgentJobBuilder.TOOLS_VOLUME, PodContract.TOOLS_DIR)));
+    List<VolumeMount> mounts = new ArrayList<>(List.of(mount(AgentPodBuilder.WORKSPACE_VOLUME, agent.workspaceDir()),
+        mount(AgentPodBuilder.TOOLS_VOLUME, PodContract.TOOLS_DIR)));
     if (plan.hasAgentConfig()) {
       env.add(SystemContainers.env("OPENCODE_CONFIG", PodContract.OPENCODE_CONFIG_PATH));
-      mounts.add(new VolumeMountBuilder().withName(AgentJobBuilder.CONTEXT_VOLUME)
+      mounts.add(new VolumeMountBuilder().withName(AgentPodBuilder.CONTEXT_VOLUME)
           .withMountPath(PodContract.OPENCODE_CONFIG_PATH)
           .withSubPath(plan.configMapPaths().get(ContextPlanner.KEY_AGENT_CONFIG)).withReadOnly(true).build());
     }
@@ -73,7 +73,7 @@ final class AgentContainers {
     }
     env.addAll(trust.agentCaEnv(agent.workspaceDir()));
     env.addAll(trust.proxyEnv());
-    plan.agentMounts().forEach(m -> mounts.add(new VolumeMountBuilder().withName(AgentJobBuilder.CONTEXT_VOLUME)
+    plan.agentMounts().forEach(m -> mounts.add(new VolumeMountBuilder().withName(AgentPodBuilder.CONTEXT_VOLUME)
         .withMountPath(m.mountPath()).withSubPath(m.volumePath()).withReadOnly(true).build()));
     plan.gitClones().stream().filter(c -> c.placement() == GitPlacement.OWN_VOLUME)
         .forEach(c -> mounts.add(SystemContainers.agentGitMount(c)));

@@ -5,7 +5,7 @@ public final class Reasons {
   public static final String AGENT_NOT_FOUND = "AgentNotFound";
   public static final String TEMPLATE_NOT_FOUND = "TemplateNotFound";
   public static final String CONTEXT_ERROR = "ContextError";
-  public static final String JOB_CREATION_ERROR = "JobCreationError";
+  public static final String POD_CREATION_ERROR = "PodCreationError";
   public static final String RUNNING = "Running";
   public static final String SUCCEEDED = "Succeeded";
   public static final String AGENT_FAILED = "AgentFailed";
@@ -14,7 +14,8 @@ public final class Reasons {
   /** A container the kubelet cannot start (CreateContainerConfigError, CrashLoopBackOff, ...). */
   public static final String CONTAINER_START_FAILED = "ContainerStartFailed";
   public static final String DEADLINE_EXCEEDED = "Timeout";
-  public static final String JOB_DELETED = "JobDeleted";
+  /** A pod lost to disruptions (eviction, preemption, node loss, deletion) too often to try again. */
+  public static final String POD_LOST = "PodLost";
   public static final String OUTPUTS_TOO_LARGE = "OutputsTooLarge";
   public static final String AGENT_AT_CAPACITY = "AgentAtCapacity";
   /** Queued=False once admitted: the Agent had room, or it has no limits at all. */

@@ -71,7 +71,7 @@ final class SystemContainers {
       }
     }
     return base(CONTEXT_INIT, contextInitImage, PodContract.ROLE_CONTEXT_INIT, env)
-        .addToVolumeMounts(workspaceMount(false), new VolumeMountBuilder().withName(AgentJobBuilder.CONTEXT_VOLUME)
+        .addToVolumeMounts(workspaceMount(false), new VolumeMountBuilder().withName(AgentPodBuilder.CONTEXT_VOLUME)
             .withMountPath(PodContract.CONTEXT_MOUNT).withReadOnly(true).build())
         .build();
   }
@@ -173,7 +173,7 @@ final class SystemContainers {
   }
 
   private VolumeMount workspaceMount(boolean readOnly) {
-    return new VolumeMountBuilder().withName(AgentJobBuilder.WORKSPACE_VOLUME).withMountPath(workspace)
+    return new VolumeMountBuilder().withName(AgentPodBuilder.WORKSPACE_VOLUME).withMountPath(workspace)
         .withReadOnly(readOnly).build();
   }
 

@@ -2,7 +2,6 @@ package io.kubeopencode.controller.kube;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeopencode.api.KubeOpenCode;
 import io.kubeopencode.api.v1alpha1.Agent;
@@ -47,18 +46,14 @@ final class CachedClusterView implements ClusterView {
   }
 
   @Override
-  public Optional<Job> job(String namespace, String name) {
-    return caches.jobs.get(namespace, name);
-  }
-
-  @Override
   public Optional<ConfigMap> configMap(String namespace, String name) {
     return Optional.ofNullable(client.configMaps().inNamespace(namespace).withName(name).get());
   }
 
   @Override
-  public List<Pod> podsOfJob(String namespace, String jobName) {
-    return caches.pods.byIndex(Caches.PODS_BY_JOB, namespace + "/" + jobName);
+  public List<Pod> podsOfTask(String runNamespace, String taskNamespace, String taskName) {
+    return caches.pods.byIndex(Caches.PODS_BY_TASK, taskNamespace + "/" + taskName).stream()
+        .filter(p -> runNamespace.equals(p.getMetadata().getNamespace())).toList();
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.kubeopencode.controller.kube;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.kubeopencode.api.KubeOpenCode;
@@ -26,17 +25,16 @@ import java.util.stream.Stream;
 
 /**
  * Informer caches of everything a reconcile reads: Tasks, Agents, TaskTemplates and KubeOpenCodeConfigs, and only
- * the Jobs and pods KubeOpenCode labelled. Events are turned into Task keys ({@code namespace/name}).
+ * the pods KubeOpenCode labelled. Events are turned into Task keys ({@code namespace/name}).
  */
 public final class Caches implements AutoCloseable {
-  static final String PODS_BY_JOB = "byJob";
+  static final String PODS_BY_TASK = "byTask";
   static final String TASKS_BY_AGENT = "byAgent";
 
   final InformerSet<Task> tasks;
   final InformerSet<Agent> agents;
   final InformerSet<TaskTemplate> templates;
   final InformerSet<KubeOpenCodeConfig> configs;
-  final InformerSet<Job> jobs;
   final InformerSet<Pod> pods;
 
   /**
@@ -58,17 +56,10 @@ public final class Caches implements AutoCloseable {
         new TaskEvents(enqueue, agentChanged));
     configs = new InformerSet<>(ns -> ns == null ? client.resources(KubeOpenCodeConfig.class).inAnyNamespace()
         : client.resources(KubeOpenCodeConfig.class).inNamespace(ns), namespaces, resync, Map.of(), null, null);
-    jobs = new InformerSet<>(ns -> (ns == null ? client.batch().v1().jobs().inAnyNamespace()
-        : client.batch().v1().jobs().inNamespace(ns))
-        .withLabel(KubeOpenCode.LABEL_MANAGED_BY, KubeOpenCode.MANAGED_BY_VALUE), namespaces, resync, Map.of(), null,
-        handler(job -> ownerTask(job).ifPresent(enqueue)));
-    Function<Pod, List<String>> byJob = pod -> owner(pod, "Job")
-        .map(job -> List.of(pod.getMetadata().getNamespace() + "/" + job)).orElse(List.of());
+    Function<Pod, List<String>> byTask = pod -> ownerTask(pod).map(List::of).orElse(List.of());
     pods = new InformerSet<>(ns -> (ns == null ? client.pods().inAnyNamespace() : client.pods().inNamespace(ns))
         .withLabel(KubeOpenCode.LABEL_MANAGED_BY, KubeOpenCode.MANAGED_BY_VALUE), namespaces, resync,
-        Map.of(PODS_BY_JOB, byJob), null, handler(pod -> owner(pod, "Job")
-            .flatMap(job -> jobs.get(pod.getMetadata().getNamespace(), job))
-            .flatMap(Caches::ownerTask).ifPresent(enqueue)));
+        Map.of(PODS_BY_TASK, byTask), null, handler(pod -> ownerTask(pod).ifPresent(enqueue)));
   }
 
   /** The Agent's Tasks waiting to start, oldest first (creation time, then name). */
@@ -136,8 +127,9 @@ public final class Caches implements AutoCloseable {
       return task.getStatus() != null ? task.getStatus().phase() : null;
     }
 
+    /** Only a limited Agent's Tasks wait for a slot: an unlimited one's never need the scan and sort. */
     private void wakeWaiting(Task task) {
-      agentKeyOf(task).ifPresent(agentKey -> {
+      agentKeyOf(task).filter(Caches.this::limitedAgent).ifPresent(agentKey -> {
         int slots = agentLimit(agentKey);
         waitingFor(agentKey).stream().limit(Math.max(slots, 1)).map(Caches::key).forEach(enqueue);
       });
@@ -146,6 +138,12 @@ public final class Caches implements AutoCloseable {
     private boolean heldSlot(Task task) {
       return task.getStatus() != null && task.getStatus().phase() == TaskPhase.Running;
     }
+  }
+
+  private boolean limitedAgent(String agentKey) {
+    int slash = agentKey.indexOf('/');
+    return agents.get(agentKey.substring(0, slash), agentKey.substring(slash + 1))
+        .map(io.kubeopencode.controller.reconcile.TaskReconciler::limited).orElse(false);
   }
 
   private int agentLimit(String agentKey) {
@@ -160,18 +158,17 @@ public final class Caches implements AutoCloseable {
   }
 
   public CompletableFuture<Void> start() {
-    return CompletableFuture.allOf(tasks.start(), agents.start(), templates.start(), configs.start(), jobs.start(),
-        pods.start());
+    return CompletableFuture.allOf(tasks.start(), agents.start(), templates.start(), configs.start(), pods.start());
   }
 
   /** False once an informer stopped by itself: the caches would never change again (liveness). */
   public boolean isWatching() {
-    return Stream.of(tasks, agents, templates, configs, jobs, pods).allMatch(InformerSet::isWatching);
+    return Stream.of(tasks, agents, templates, configs, pods).allMatch(InformerSet::isWatching);
   }
 
   public boolean hasSynced() {
     return tasks.hasSynced() && agents.hasSynced() && templates.hasSynced() && configs.hasSynced()
-        && jobs.hasSynced() && pods.hasSynced();
+        && pods.hasSynced();
   }
 
   public Optional<Task> task(String key) {
@@ -187,13 +184,13 @@ public final class Caches implements AutoCloseable {
     return object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
   }
 
-  /** The Task of a Job: its owner (same namespace) or, for a Job in an Agent's namespace, its annotation. */
-  static Optional<String> ownerTask(Job job) {
-    Optional<String> owner = owner(job, "Task").map(name -> job.getMetadata().getNamespace() + "/" + name);
-    if (owner.isPresent() || job.getMetadata().getAnnotations() == null) {
-      return owner;
+  /** The Task of a pod ({@code namespace/name}): its annotation, which also names a Task of another namespace. */
+  static Optional<String> ownerTask(Pod pod) {
+    if (pod.getMetadata().getAnnotations() != null
+        && pod.getMetadata().getAnnotations().get(KubeOpenCode.ANNOTATION_TASK) != null) {
+      return Optional.of(pod.getMetadata().getAnnotations().get(KubeOpenCode.ANNOTATION_TASK));
     }
-    return Optional.ofNullable(job.getMetadata().getAnnotations().get(KubeOpenCode.ANNOTATION_TASK));
+    return owner(pod, "Task").map(name -> pod.getMetadata().getNamespace() + "/" + name);
   }
 
   private static Optional<String> owner(HasMetadata object, String kind) {
@@ -223,6 +220,6 @@ public final class Caches implements AutoCloseable {
 
   @Override
   public void close() {
-    List.of(tasks, agents, templates, configs, jobs, pods).forEach(InformerSet::close);
+    List.of(tasks, agents, templates, configs, pods).forEach(InformerSet::close);
   }
 }

@@ -1,26 +1,22 @@
 package io.kubeopencode.controller.kube;
 
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubeopencode.api.KubeOpenCode;
 import io.kubeopencode.api.v1alpha1.Task;
 import io.kubeopencode.api.v1alpha1.TaskPhase;
 import io.kubeopencode.controller.job.Reasons;
-import io.kubeopencode.controller.job.TaskNames;
 import io.kubeopencode.controller.reconcile.Action.CaptureLogTail;
 import io.kubeopencode.controller.reconcile.Action.CreateConfigMap;
-import io.kubeopencode.controller.reconcile.Action.CreateJob;
+import io.kubeopencode.controller.reconcile.Action.CreatePod;
+import io.kubeopencode.controller.reconcile.Action.DeletePod;
 import io.kubeopencode.controller.reconcile.Action.DeleteRunObjects;
 import io.kubeopencode.controller.reconcile.Action.PodFinalizer;
 import io.kubeopencode.controller.reconcile.Action.RecordEvent;
 import io.kubeopencode.controller.reconcile.Action.RecordStart;
 import io.kubeopencode.controller.reconcile.Action.RequeueAfter;
-import io.kubeopencode.controller.reconcile.Action.SuspendJob;
 import io.kubeopencode.controller.reconcile.Action.TaskFinalizer;
 import io.kubeopencode.controller.reconcile.Action.UpdateStatus;
 import io.kubeopencode.controller.reconcile.Action;
@@ -42,8 +38,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class TaskSync {
   private static final System.Logger LOG = System.getLogger(TaskSync.class.getName());
-  /** How long a created Job may be missing from the cache before its absence means it was deleted. */
+  /** How long a created pod may be missing from the cache before its absence means it was lost. */
   static final Duration EXPECTATION_TTL = Duration.ofSeconds(60);
+
+  /** A pod this controller created moments ago. */
+  private record ExpectedPod(String name, Instant created) {}
 
   private final KubernetesClient client;
   private final Caches caches;
@@ -51,7 +50,7 @@ final class TaskSync {
   private final TaskReconciler reconciler;
   private final ControllerMetrics metrics;
   private final Clock clock;
-  private final Map<String, Instant> jobsExpected = new ConcurrentHashMap<>();
+  private final Map<String, ExpectedPod> podsExpected = new ConcurrentHashMap<>();
   private final Admissions admissions = new Admissions();
   private final AgentStatusWriter agentStatus;
   private final String instance = UUID.randomUUID().toString().substring(0, 8);
@@ -76,7 +75,7 @@ final class TaskSync {
   Optional<Duration> sync(String key) {
     Task task = caches.task(key).orElse(null);
     if (task == null) {
-      jobsExpected.remove(key);
+      podsExpected.remove(key);
       return Optional.empty();
     }
     // Admissions of a limited Agent are decided one at a time, so no two workers hand out the same slot.
@@ -101,12 +100,7 @@ final class TaskSync {
   }
 
   private Optional<Duration> syncLocked(String key, Task task, Optional<String> agentKey) {
-    // Once the cache shows the Job (in the Agent's namespace), its absence no longer needs explaining.
-    String runNamespace = TaskReconciler.runNamespace(task, view::template);
-    if (view.job(runNamespace, TaskNames.jobName(task, runNamespace)).isPresent()) {
-      jobsExpected.remove(key);
-    }
-    List<Action> actions = reconciler.reconcile(task, view, jobExpected(key));
+    List<Action> actions = reconciler.reconcile(task, view, podExpected(key, task));
     Optional<Duration> requeue = Optional.empty();
     Task current = task;
     String logTail = null;
@@ -120,39 +114,20 @@ final class TaskSync {
           recordedStart = a;
         }
         case CreateConfigMap a -> createIgnoringConflict(() -> client.resource(a.configMap()).create());
-        case CreateJob a -> {
-          try {
-            client.resource(a.job()).create();
-            metrics.jobCreated();
-            LOG.log(System.Logger.Level.INFO, "task {0}: created Job {1}", key, a.job().getMetadata().getName());
-          } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-              if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 429) {
-                LOG.log(System.Logger.Level.WARNING, "task {0}: Job refused by the API server: {1}", key,
-                    e.getMessage());
-                if (recordedStart != null) {
-                  rollBack(recordedStart);
-                }
-                Task refused = current;
-                reconciler.jobCreationFailed(refused, e.getStatus() != null ? e.getStatus().getMessage()
-                    : e.getMessage()).forEach(failure -> apply(refused, failure, key));
-                return Optional.empty();
-              }
-              throw e;
-            }
+        case CreatePod a -> {
+          if (!createPod(a, key, current, recordedStart)) {
+            return Optional.empty();
           }
-          jobsExpected.put(key, clock.instant());
           Task admittedTask = current;
           agentKey.ifPresent(agent -> {
             admissions.admitted(agent, key);
-            metrics.admitted(agent, Duration.between(java.time.Instant.parse(
+            metrics.admitted(agent, Duration.between(Instant.parse(
                 admittedTask.getMetadata().getCreationTimestamp()), clock.instant()));
           });
         }
-        case SuspendJob a -> {
-          client.batch().v1().jobs().inNamespace(a.namespace()).withName(a.name())
-              .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":true}}");
-          LOG.log(System.Logger.Level.INFO, "task {0}: suspended Job {1} to stop the agent", key, a.name());
+        case DeletePod a -> {
+          deleteIgnoringAbsence(() -> client.pods().inNamespace(a.namespace()).withName(a.name()).delete());
+          LOG.log(System.Logger.Level.INFO, "task {0}: deleting pod {1} to stop the agent", key, a.name());
         }
         case PodFinalizer a -> setPodFinalizer(a);
         case TaskFinalizer a -> {
@@ -163,12 +138,12 @@ final class TaskSync {
           current = updated;
         }
         case DeleteRunObjects a -> {
-          deleteIgnoringAbsence(() -> client.batch().v1().jobs().inNamespace(a.namespace()).withName(a.jobName())
-              .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
+          a.pods().forEach(pod -> deleteIgnoringAbsence(() -> client.pods().inNamespace(a.namespace())
+              .withName(pod).delete()));
           deleteIgnoringAbsence(() -> client.configMaps().inNamespace(a.namespace()).withName(a.configMapName())
               .delete());
-          LOG.log(System.Logger.Level.INFO, "task {0}: deleted Job {1}/{2} with the Task", key, a.namespace(),
-              a.jobName());
+          LOG.log(System.Logger.Level.INFO, "task {0}: deleted pods {1} and ConfigMap {2} in {3} with the Task", key,
+              a.pods(), a.configMapName(), a.namespace());
         }
         case RequeueAfter a -> requeue = Optional.of(a.delay());
         case CaptureLogTail a -> logTail = PodLogs.tail(client, a.namespace(), a.pod(), a.container()).orElse(null);
@@ -186,6 +161,33 @@ final class TaskSync {
       }
     }
     return requeue;
+  }
+
+  /**
+   * Creates a pod ("already exists": a restart created it before). False when the API server refused it: the Task
+   * has then failed and its quota start was given back.
+   */
+  private boolean createPod(CreatePod a, String key, Task task, RecordStart recordedStart) {
+    try {
+      client.resource(a.pod()).create();
+      metrics.jobCreated();
+      LOG.log(System.Logger.Level.INFO, "task {0}: created pod {1}", key, a.pod().getMetadata().getName());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        if (e.getCode() >= 400 && e.getCode() < 500 && e.getCode() != 429) {
+          LOG.log(System.Logger.Level.WARNING, "task {0}: pod refused by the API server: {1}", key, e.getMessage());
+          if (recordedStart != null) {
+            rollBack(recordedStart);
+          }
+          reconciler.podCreationFailed(task, e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage())
+              .forEach(failure -> apply(task, failure, key));
+          return false;
+        }
+        throw e;
+      }
+    }
+    podsExpected.put(key, new ExpectedPod(a.pod().getMetadata().getName(), clock.instant()));
+    return true;
   }
 
   private static io.kubeopencode.api.v1alpha1.TaskStatus withLogTail(io.kubeopencode.api.v1alpha1.TaskStatus s,
@@ -211,7 +213,7 @@ final class TaskSync {
     }
   }
 
-  /** A start whose Job was refused does not count against the quota. */
+  /** A start whose pod was refused does not count against the quota. */
   private void rollBack(RecordStart start) {
     for (int attempt = 0; attempt < 5; attempt++) {
       if (agentStatus.removeStart(start.agentNamespace(), start.agentName(), start.start())) {
@@ -346,13 +348,17 @@ final class TaskSync {
     }
   }
 
-  private boolean jobExpected(String key) {
-    Instant created = jobsExpected.get(key);
-    if (created == null) {
+  /** A pod created moments ago that the cache does not show yet; once it does, or after the TTL, forgotten. */
+  private boolean podExpected(String key, Task task) {
+    ExpectedPod expected = podsExpected.get(key);
+    if (expected == null) {
       return false;
     }
-    if (Duration.between(created, clock.instant()).compareTo(EXPECTATION_TTL) > 0) {
-      jobsExpected.remove(key);
+    String runNamespace = TaskReconciler.runNamespace(task, view::template);
+    boolean visible = view.podsOfTask(runNamespace, task.getMetadata().getNamespace(), task.getMetadata().getName())
+        .stream().anyMatch(p -> p.getMetadata().getName().equals(expected.name()));
+    if (visible || Duration.between(expected.created(), clock.instant()).compareTo(EXPECTATION_TTL) > 0) {
+      podsExpected.remove(key);
       return false;
     }
     return true;

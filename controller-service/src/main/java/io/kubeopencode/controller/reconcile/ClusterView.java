@@ -2,7 +2,6 @@ package io.kubeopencode.controller.reconcile;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.kubeopencode.api.v1alpha1.Agent;
 import io.kubeopencode.api.v1alpha1.KubeOpenCodeConfig;
 import io.kubeopencode.api.v1alpha1.TaskTemplate;
@@ -18,12 +17,10 @@ public interface ClusterView {
   /** The namespace's KubeOpenCodeConfig (named {@code default}). */
   Optional<KubeOpenCodeConfig> config(String namespace);
 
-  Optional<Job> job(String namespace, String name);
-
   Optional<ConfigMap> configMap(String namespace, String name);
 
-  /** Pods of a Job, any order. */
-  List<Pod> podsOfJob(String namespace, String jobName);
+  /** The pods of a Task (every attempt) in the namespace it runs in, any order. */
+  List<Pod> podsOfTask(String runNamespace, String taskNamespace, String taskName);
 
   /** What the Agent is running and who waits for it (only asked for Agents with a concurrency limit). */
   AgentWorkload workload(String agentNamespace, String agentName);

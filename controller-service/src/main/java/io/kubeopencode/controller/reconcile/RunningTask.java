@@ -1,13 +1,13 @@
 package io.kubeopencode.controller.reconcile;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.kubeopencode.api.KubeOpenCode;
 import io.kubeopencode.api.v1alpha1.Task;
 import io.kubeopencode.api.v1alpha1.TaskPhase;
 import io.kubeopencode.api.v1alpha1.TaskStatus;
 import io.kubeopencode.controller.job.Durations;
 import io.kubeopencode.controller.job.Reasons;
+import io.kubeopencode.controller.job.TaskNames;
 import io.kubeopencode.controller.reconcile.Action.RecordEvent;
 import io.kubeopencode.controller.reconcile.Action.UpdateStatus;
 import java.time.Clock;
@@ -20,10 +20,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The decisions about a Task that is Running and whose Job exists: its outcome once the Job finished, a stop or a
- * timeout, the name of its pod, a container that cannot start. Pure ({@link Clock} injected).
+ * The decisions about a Task that is Running: its outcome once its pod finished, a stop or a timeout, a pod lost to
+ * a disruption and replaced, the name of its pod, a container that cannot start. Pure ({@link Clock} injected).
  */
 final class RunningTask {
+  /** Replacements after disruptions before the Task fails instead (the first pod is attempt 0). */
+  static final int MAX_ATTEMPTS = 6;
+
+  /** Creates the pod of an attempt: the Task's planning, done again for a replacement. */
+  interface Replacement {
+    List<Action> create(int attempt, String why);
+  }
+
   private final TaskStatuses statuses;
   private final Duration containerStartGrace;
   private final Clock clock;
@@ -34,26 +42,53 @@ final class RunningTask {
     this.clock = clock;
   }
 
-  /** What a Running Task whose Job exists needs: finish, stop, report its pod, fail a stuck start, or wait. */
-  List<Action> decide(Task task, Job job, List<Pod> pods) {
+  /**
+   * What a Running Task needs: finish, stop, replace a lost pod, report its pod, fail a stuck start, or wait.
+   *
+   * @param pods every pod of the Task (all attempts)
+   * @param podExpected the controller created the current pod moments ago, so a cache without it is behind
+   */
+  List<Action> decide(Task task, String runName, List<Pod> pods, boolean podExpected, Replacement replacement) {
     TaskStatus status = task.getStatus();
-    Optional<Pod> pod = newest(pods);
-    JobOutcome outcome = JobOutcome.of(job, pod);
+    Optional<Pod> pod = current(runName, pods);
+    boolean stopping = stopRequested(task) || timedOut(task);
+    if (pod.isEmpty()) {
+      if (podExpected) {
+        return List.of();
+      }
+      if (stopping) {
+        return stopRunning(task, pods, Optional.empty());
+      }
+      // The pod vanished (force-deleted, its node's pod garbage-collected) before its end was seen: run it again.
+      return replace(task, nextAttempt(runName, status.podName()), "pod " + status.podName() + " was lost: deleted",
+          replacement);
+    }
+    RunOutcome outcome = RunOutcome.of(pod.get());
+    boolean deleted = pod.get().getMetadata().getDeletionTimestamp() != null;
+    if (stopping && deleted) {
+      return stopRunning(task, pods, pod);
+    }
+    // A pod being deleted that still finished is only ever one that succeeded (else it counts as lost).
     if (outcome.finished()) {
-      List<Action> actions = new ArrayList<>(outcome.succeeded() ? complete(task, outcome, pod)
-          : finishFailed(task, outcome, pod));
+      List<Action> actions = new ArrayList<>(outcome.state() == RunOutcome.State.SUCCEEDED
+          ? complete(task, outcome, pod) : finishFailed(task, outcome, pod));
       actions.addAll(releasePods(pods));
       return actions;
     }
-    if (stopRequested(task) || timedOut(task)) {
-      return stopRunning(task, job, pods);
+    if (stopping) {
+      return stopRunning(task, pods, pod);
+    }
+    if (outcome.state() == RunOutcome.State.LOST) {
+      // Never two at once: the replacement waits until the lost pod's containers have ended.
+      return RunOutcome.stillRunning(pod.get()) ? List.of() : replace(task,
+          TaskNames.attemptOf(runName, pod.get().getMetadata().getName()) + 1, outcome.message(), replacement);
     }
     List<Action> actions = new ArrayList<>();
-    if (pod.isPresent() && !pod.get().getMetadata().getName().equals(status.podName())) {
-      // Users follow the run with kubectl logs <status.podName> while it runs, as with earlier releases.
+    if (!pod.get().getMetadata().getName().equals(status.podName())) {
+      // A restart between creating the pod and writing the status: the status catches up.
       actions.add(new UpdateStatus(TaskStatuses.withPod(status, pod.get().getMetadata().getName())));
     }
-    Optional<JobOutcome.Failure> cannotStart = pod.flatMap(JobOutcome::startProblem);
+    Optional<RunOutcome.Failure> cannotStart = RunOutcome.startProblem(pod.get());
     if (cannotStart.isPresent()) {
       // The kubelet retries such a container forever; after the grace period the Task fails instead of hanging.
       Duration waiting = Duration.between(Instant.parse(pod.get().getMetadata().getCreationTimestamp()),
@@ -62,61 +97,82 @@ final class RunningTask {
         actions.add(new Action.RequeueAfter(containerStartGrace.minus(waiting).plusMillis(100)));
         return actions;
       }
-      return cannotStart(task, job, pod.get(), cannotStart.get(), waiting);
+      return cannotStart(task, pod.get(), cannotStart.get(), waiting);
     }
-    timeout(task).ifPresent(t -> actions.add(new Action.RequeueAfter(
-        Duration.between(Instant.now(clock), Instant.parse(status.startTime()).plus(t)).plusMillis(100))));
+    deadline(task).ifPresent(d -> actions.add(new Action.RequeueAfter(
+        Duration.between(Instant.now(clock), d).plusMillis(100))));
     return actions;
   }
 
-  /** Stops the pod (the Job is suspended) and fails the Task, keeping the name of the pod that could not start. */
-  private List<Action> cannotStart(Task task, Job job, Pod pod, JobOutcome.Failure failure, Duration waiting) {
+  /** A replacement pod under the next deterministic name, unless the Task was replaced too often already. */
+  private List<Action> replace(Task task, int attempt, String why, Replacement replacement) {
+    if (attempt >= MAX_ATTEMPTS) {
+      String message = why + "; the Task ran in " + MAX_ATTEMPTS + " pods, each lost, and is not retried again";
+      return List.of(new UpdateStatus(statuses.failed(task, Reasons.POD_LOST, message)),
+          new RecordEvent(true, Reasons.POD_LOST, message));
+    }
+    return replacement.create(attempt, why);
+  }
+
+  /** The status and event that go with a replacement pod, after the kube layer created it. */
+  List<Action> replaced(Task task, String podName, String why) {
+    return List.of(new UpdateStatus(statuses.replaced(task, podName, why)),
+        new RecordEvent(true, Reasons.POD_LOST, why + "; created pod " + podName + " to run the Task again"));
+  }
+
+  /** The attempt after the one named in the status (the first pod when none is named). */
+  private static int nextAttempt(String runName, String podName) {
+    return podName == null ? 0 : Math.max(0, TaskNames.attemptOf(runName, podName) + 1);
+  }
+
+  /** Deletes the pod that cannot start and fails the Task, keeping the pod's name. */
+  private List<Action> cannotStart(Task task, Pod pod, RunOutcome.Failure failure, Duration waiting) {
     String message = failure.message() + " (for " + waiting.toSeconds() + " s)";
     TaskStatus failed = TaskStatuses.withPod(statuses.failed(task, failure.reason(), message),
         pod.getMetadata().getName());
-    return List.of(new Action.SuspendJob(job.getMetadata().getNamespace(), job.getMetadata().getName()),
+    return List.of(new Action.DeletePod(pod.getMetadata().getNamespace(), pod.getMetadata().getName()),
         new UpdateStatus(failed), new RecordEvent(true, failure.reason(), message));
   }
 
   /**
-   * Stops a running Task (user stop or timeout): keep its pods until their statuses are read, then suspend the Job
+   * Stops a running Task (user stop or timeout): the pod is deleted gracefully while the output finalizer holds it,
    * so the agent gets SIGTERM and the output collector reports what was written so far. The Task finishes when the
-   * pods have terminated.
+   * pod's containers have ended, and the finalizer comes off.
    */
-  private List<Action> stopRunning(Task task, Job job, List<Pod> pods) {
+  private List<Action> stopRunning(Task task, List<Pod> pods, Optional<Pod> pod) {
     List<Action> actions = new ArrayList<>();
-    for (Pod pod : pods) {
-      if (!hasFinalizer(pod) && pod.getMetadata().getDeletionTimestamp() == null) {
-        actions.add(new Action.PodFinalizer(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), true));
+    if (pod.isPresent() && pod.get().getMetadata().getDeletionTimestamp() == null) {
+      Pod p = pod.get();
+      if (RunOutcome.stillRunning(p)) {
+        if (!hasFinalizer(p)) {
+          actions.add(new Action.PodFinalizer(p.getMetadata().getNamespace(), p.getMetadata().getName(), true));
+        }
+        actions.add(new Action.DeletePod(p.getMetadata().getNamespace(), p.getMetadata().getName()));
+        return actions;
       }
     }
-    if (!Boolean.TRUE.equals(job.getSpec().getSuspend())) {
-      actions.add(new Action.SuspendJob(job.getMetadata().getNamespace(), job.getMetadata().getName()));
+    if (pod.isPresent() && RunOutcome.stillRunning(pod.get())) {
       return actions;
     }
-    if (pods.stream().anyMatch(RunningTask::stillRunning)) {
-      return actions;
-    }
-    Optional<Pod> pod = newest(pods);
     actions.addAll(captureLogTail(pod));
     if (stopRequested(task)) {
       String message = "stopped by the kubeopencode.io/stop annotation";
-      TaskResults results = TaskResults.collect(task, JobOutcome.collectorMessage(pod));
+      TaskResults results = TaskResults.collect(task, RunOutcome.collectorMessage(pod));
       actions.add(new UpdateStatus(statuses.finished(task, TaskPhase.Completed, false, Reasons.USER_STOPPED, message,
           null, pod, results.values(), true)));
       actions.add(new RecordEvent(false, Reasons.USER_STOPPED, message));
     } else {
       String message = "the Task ran longer than its timeout (" + task.getSpec().timeout() + ") and was stopped";
       actions.add(new UpdateStatus(statuses.finished(task, TaskPhase.Failed, false, Reasons.DEADLINE_EXCEEDED,
-          message, null, pod, TaskResults.valuesOf(JobOutcome.collectorMessage(pod)), false)));
+          message, null, pod, TaskResults.valuesOf(RunOutcome.collectorMessage(pod)), false)));
       actions.add(new RecordEvent(true, Reasons.DEADLINE_EXCEEDED, message));
     }
     actions.addAll(releasePods(pods));
     return actions;
   }
 
-  private List<Action> complete(Task task, JobOutcome outcome, Optional<Pod> pod) {
-    TaskResults results = TaskResults.collect(task, JobOutcome.collectorMessage(pod));
+  private List<Action> complete(Task task, RunOutcome outcome, Optional<Pod> pod) {
+    TaskResults results = TaskResults.collect(task, RunOutcome.collectorMessage(pod));
     TaskStatus status = statuses.finished(task, TaskPhase.Completed, true, results.reason(), results.message(),
         outcome.finishedAt(), pod, results.values(), false);
     List<Action> actions = new ArrayList<>(List.of(new UpdateStatus(status),
@@ -127,10 +183,10 @@ final class RunningTask {
     return actions;
   }
 
-  private List<Action> finishFailed(Task task, JobOutcome outcome, Optional<Pod> pod) {
+  private List<Action> finishFailed(Task task, RunOutcome outcome, Optional<Pod> pod) {
     // Whatever the agent wrote before it failed is returned too, as earlier releases did.
     TaskStatus status = statuses.finished(task, TaskPhase.Failed, false, outcome.reason(), outcome.message(),
-        outcome.finishedAt(), pod, TaskResults.valuesOf(JobOutcome.collectorMessage(pod)), false);
+        outcome.finishedAt(), pod, TaskResults.valuesOf(RunOutcome.collectorMessage(pod)), false);
     List<Action> actions = new ArrayList<>(captureLogTail(pod));
     actions.add(new UpdateStatus(status));
     actions.add(new RecordEvent(true, outcome.reason(), outcome.message()));
@@ -139,7 +195,7 @@ final class RunningTask {
 
   private static List<Action> captureLogTail(Optional<Pod> pod) {
     return pod.<Action>map(p -> new Action.CaptureLogTail(p.getMetadata().getNamespace(), p.getMetadata().getName(),
-        JobOutcome.AGENT)).stream().toList();
+        RunOutcome.AGENT)).stream().toList();
   }
 
   /** Our finalizer comes off every pod once the Task no longer needs their statuses. */
@@ -154,12 +210,6 @@ final class RunningTask {
         && pod.getMetadata().getFinalizers().contains(KubeOpenCode.FINALIZER_COLLECT_OUTPUTS);
   }
 
-  /** A pod whose containers may still write: not yet Succeeded or Failed. */
-  private static boolean stillRunning(Pod pod) {
-    String phase = pod.getStatus() != null ? pod.getStatus().getPhase() : null;
-    return !"Succeeded".equals(phase) && !"Failed".equals(phase);
-  }
-
   static boolean stopRequested(Task task) {
     Map<String, String> annotations = task.getMetadata().getAnnotations();
     return annotations != null && "true".equals(annotations.get(KubeOpenCode.ANNOTATION_STOP));
@@ -169,17 +219,19 @@ final class RunningTask {
     return Optional.ofNullable(task.getSpec().timeout()).map(Durations::parse);
   }
 
+  /** When the Task's timeout ends, counted from its start (replacement pods get only what is left). */
+  private static Optional<Instant> deadline(Task task) {
+    String start = task.getStatus() != null ? task.getStatus().startTime() : null;
+    return start == null ? Optional.empty() : timeout(task).map(t -> Instant.parse(start).plus(t));
+  }
+
   private boolean timedOut(Task task) {
-    return timeout(task).map(t -> task.getStatus().startTime() != null
-        && !Instant.now(clock).isBefore(Instant.parse(task.getStatus().startTime()).plus(t))).orElse(false);
+    return deadline(task).map(d -> !Instant.now(clock).isBefore(d)).orElse(false);
   }
 
-  private static Optional<Pod> newest(List<Pod> pods) {
-    return pods.stream().max(Comparator.comparing((Pod p) -> nullToEmpty(p.getMetadata().getCreationTimestamp()))
-        .thenComparing(p -> p.getMetadata().getName()));
-  }
-
-  private static String nullToEmpty(String s) {
-    return s == null ? "" : s;
+  /** The pod of the latest attempt: the one the Task runs in now. */
+  static Optional<Pod> current(String runName, List<Pod> pods) {
+    return pods.stream().filter(p -> TaskNames.attemptOf(runName, p.getMetadata().getName()) >= 0)
+        .max(Comparator.comparingInt(p -> TaskNames.attemptOf(runName, p.getMetadata().getName())));
   }
 }

@@ -1,8 +1,6 @@
 package io.kubeopencode.controller.reconcile;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.kubeopencode.api.KubeOpenCode;
 import io.kubeopencode.api.v1alpha1.Agent;
 import io.kubeopencode.api.v1alpha1.AgentReference;
@@ -15,9 +13,10 @@ import io.kubeopencode.api.v1alpha1.TaskStatus;
 import io.kubeopencode.api.v1alpha1.TaskTemplate;
 import io.kubeopencode.api.v1alpha1.TaskTemplateReference;
 import io.kubeopencode.api.v1alpha1.TaskTemplateSpec;
-import io.kubeopencode.controller.job.AgentJobBuilder;
+import io.kubeopencode.controller.job.AgentPodBuilder;
 import io.kubeopencode.controller.job.ContextPlan;
 import io.kubeopencode.controller.job.ContextPlanner;
+import io.kubeopencode.controller.job.Durations;
 import io.kubeopencode.controller.job.ImageDefaults;
 import io.kubeopencode.controller.job.MergedTask;
 import io.kubeopencode.controller.job.Reasons;
@@ -25,7 +24,7 @@ import io.kubeopencode.controller.job.TaskFailure;
 import io.kubeopencode.controller.job.TaskNames;
 import io.kubeopencode.controller.job.TemplateMerge;
 import io.kubeopencode.controller.reconcile.Action.CreateConfigMap;
-import io.kubeopencode.controller.reconcile.Action.CreateJob;
+import io.kubeopencode.controller.reconcile.Action.CreatePod;
 import io.kubeopencode.controller.reconcile.Action.RecordEvent;
 import io.kubeopencode.controller.reconcile.Action.UpdateStatus;
 import java.time.Clock;
@@ -63,38 +62,34 @@ public final class TaskReconciler {
   }
 
   /**
-   * @param jobExpected this controller created the Job moments ago, so a cache that does not show it yet is behind,
-   *     not a sign that the Job was deleted
+   * @param podExpected this controller created the Task's current pod moments ago, so a cache that does not show it
+   *     yet is behind, not a sign that the pod was lost
    */
-  public List<Action> reconcile(Task task, ClusterView view, boolean jobExpected) {
+  public List<Action> reconcile(Task task, ClusterView view, boolean podExpected) {
     TaskStatus status = task.getStatus();
     TaskPhase phase = status != null ? status.phase() : null;
     String runNamespace = runNamespace(task, view::template);
-    String jobName = TaskNames.jobName(task, runNamespace);
-    List<Pod> pods = view.podsOfJob(runNamespace, jobName);
+    String runName = TaskNames.runName(task, runNamespace);
+    List<Pod> pods = view.podsOfTask(runNamespace, task.getMetadata().getNamespace(), task.getMetadata().getName());
     if (task.getMetadata().getDeletionTimestamp() != null || task.getSpec() == null) {
-      return deleted(task, runNamespace, jobName, pods);
+      return deleted(task, runNamespace, runName, pods);
     }
     if (phase != null && phase.isFinished()) {
       return RunningTask.releasePods(pods);
     }
-    Optional<Job> job = view.job(runNamespace, jobName);
     if (phase != TaskPhase.Running) {
-      if (job.isPresent()) {
-        return List.of(new UpdateStatus(statuses.running(task, job.get().getMetadata().getName(), runNamespace,
-            job.get().getMetadata().getCreationTimestamp(), null)));
+      Optional<Pod> pod = RunningTask.current(runName, pods);
+      if (pod.isPresent()) {
+        return List.of(new UpdateStatus(statuses.running(task, pod.get().getMetadata().getName(), runNamespace,
+            pod.get().getMetadata().getCreationTimestamp(), null)));
       }
       return RunningTask.stopRequested(task) ? stoppedBeforeStart(task) : start(task, view);
     }
-    if (job.isEmpty()) {
-      return jobExpected ? List.of() : fail(task, Reasons.JOB_DELETED, "Job " + runNamespace + "/"
-          + status.jobName() + " was deleted while the Task was running");
-    }
-    return running.decide(task, job.get(), pods);
+    return running.decide(task, runName, pods, podExpected, (attempt, why) -> replace(task, view, attempt, why));
   }
 
   /**
-   * Where the Task's Job runs: the Agent's namespace, known from the status once started, else from the Agent
+   * Where the Task's pod runs: the Agent's namespace, known from the status once started, else from the Agent
    * reference (the Task's own namespace when that cannot be resolved).
    */
   public static String runNamespace(Task task, BiFunction<String, String, Optional<TaskTemplate>> templates) {
@@ -106,7 +101,15 @@ public final class TaskReconciler {
         .orElse(task.getMetadata().getNamespace());
   }
 
-  private List<Action> start(Task task, ClusterView view) {
+  /** Everything a pod is built from, once the Task's references resolved; or why they did not. */
+  private record Prepared(AgentPodBuilder.Inputs inputs, Agent agent, String agentNamespace, String agentName,
+      List<Action> failure) {
+    static Prepared failed(List<Action> failure) {
+      return new Prepared(null, null, null, null, failure);
+    }
+  }
+
+  private Prepared prepare(Task task, ClusterView view) {
     String namespace = task.getMetadata().getNamespace();
     TaskTemplateReference templateRef = task.getSpec().taskTemplateRef();
     Optional<TaskTemplateSpec> template = Optional.empty();
@@ -114,8 +117,8 @@ public final class TaskReconciler {
       String templateNs = templateRef.namespace() != null ? templateRef.namespace() : namespace;
       Optional<TaskTemplate> found = view.template(templateNs, templateRef.name());
       if (found.isEmpty()) {
-        return fail(task, Reasons.TEMPLATE_NOT_FOUND, "TaskTemplate " + templateNs + "/" + templateRef.name()
-            + " not found");
+        return Prepared.failed(fail(task, Reasons.TEMPLATE_NOT_FOUND, "TaskTemplate " + templateNs + "/"
+            + templateRef.name() + " not found"));
       }
       template = Optional.ofNullable(found.get().getSpec());
     }
@@ -124,53 +127,87 @@ public final class TaskReconciler {
     String agentNs = agentRef.namespace() != null ? agentRef.namespace() : namespace;
     Optional<Agent> agent = view.agent(agentNs, agentRef.name());
     if (agent.isEmpty() || agent.get().getSpec() == null) {
-      return fail(task, Reasons.AGENT_NOT_FOUND, "Agent " + agentNs + "/" + agentRef.name() + " not found"
-          + (merged.agentRef() == null ? " (the Task names no Agent, so it runs with the Agent named '"
-              + agentRef.name() + "' of its namespace)" : ""));
+      return Prepared.failed(fail(task, Reasons.AGENT_NOT_FOUND, "Agent " + agentNs + "/" + agentRef.name()
+          + " not found" + (merged.agentRef() == null ? " (the Task names no Agent, so it runs with the Agent named '"
+              + agentRef.name() + "' of its namespace)" : "")));
     }
-    boolean crossNamespace = !agentNs.equals(namespace);
-    if (crossNamespace && !NamespaceGlobs.allows(agent.get().getSpec().allowedNamespaces(), namespace)) {
-      return fail(task, Reasons.NAMESPACE_NOT_ALLOWED, "Agent " + agentNs + "/" + agentRef.name()
+    if (!agentNs.equals(namespace) && !NamespaceGlobs.allows(agent.get().getSpec().allowedNamespaces(), namespace)) {
+      return Prepared.failed(fail(task, Reasons.NAMESPACE_NOT_ALLOWED, "Agent " + agentNs + "/" + agentRef.name()
           + " does not allow Tasks from namespace " + namespace + " (allowedNamespaces: "
-          + agent.get().getSpec().allowedNamespaces() + ")");
+          + agent.get().getSpec().allowedNamespaces() + ")"));
     }
-    AgentJobBuilder.Inputs inputs;
     try {
       AgentSpec spec = agent.get().getSpec();
       ContextPlan plan = ContextPlanner.plan(new ContextPlanner.Sources(spec.workspaceDir(), agentNs, spec.contexts(),
           spec.config(), namespace, merged, RuntimeFacts.text(task, spec.workspaceDir())), view::configMap);
       // The system images are the business of the namespace the pod runs in: the Agent's.
       KubeOpenCodeConfig config = view.config(agentNs).orElse(null);
-      inputs = new AgentJobBuilder.Inputs(task, agentRef.name(), agent.get().getSpec(), merged, plan, images,
-          config != null && config.getSpec() != null ? config.getSpec().systemImage() : null, agentNs);
+      return new Prepared(new AgentPodBuilder.Inputs(task, agentRef.name(), spec, merged, plan, images,
+          config != null && config.getSpec() != null ? config.getSpec().systemImage() : null, agentNs),
+          agent.get(), agentNs, agentRef.name(), null);
     } catch (TaskFailure f) {
-      return fail(task, f.reason(), f.getMessage());
+      return Prepared.failed(fail(task, f.reason(), f.getMessage()));
     }
-    Admission admission = Admission.decide(namespace + "/" + task.getMetadata().getName(), agentRef.name(),
-        agent.get().getSpec(), limited(agent.get()) ? view.workload(agentNs, agentRef.name()) : AgentWorkload.IDLE,
-        Instant.now(clock));
+  }
+
+  private List<Action> start(Task task, ClusterView view) {
+    Prepared prepared = prepare(task, view);
+    if (prepared.failure() != null) {
+      return prepared.failure();
+    }
+    String namespace = task.getMetadata().getNamespace();
+    Agent agent = prepared.agent();
+    Admission admission = Admission.decide(namespace + "/" + task.getMetadata().getName(), prepared.agentName(),
+        agent.getSpec(), limited(agent) ? view.workload(prepared.agentNamespace(), prepared.agentName())
+            : AgentWorkload.IDLE, Instant.now(clock));
     if (!admission.admitted()) {
       return queued(task, admission);
     }
-    ConfigMap configMap = AgentJobBuilder.contextConfigMap(inputs);
-    Job job = AgentJobBuilder.job(inputs);
+    AgentPodBuilder.Inputs inputs = prepared.inputs();
+    Pod pod = AgentPodBuilder.pod(inputs, 0, deadlineSeconds(inputs.merged(), null));
     List<Action> actions = new ArrayList<>();
-    if (crossNamespace && !hasTaskFinalizer(task)) {
+    if (!prepared.agentNamespace().equals(namespace) && !hasTaskFinalizer(task)) {
       // Before anything exists in the Agent's namespace: deleting the Task must be able to clean it up.
       actions.add(new Action.TaskFinalizer(true));
     }
-    if (agent.get().getSpec().quota() != null) {
-      actions.add(new Action.RecordStart(agentNs, agentRef.name(), new TaskStartRecord(task.getMetadata().getName(),
-          namespace, statuses.now())));
+    if (agent.getSpec().quota() != null) {
+      actions.add(new Action.RecordStart(prepared.agentNamespace(), prepared.agentName(),
+          new TaskStartRecord(task.getMetadata().getName(), namespace, statuses.now())));
     }
     // Created unconditionally: "already exists" is fine (a restart), and a GET first would cost a round trip.
-    actions.add(new CreateConfigMap(configMap));
-    actions.add(new CreateJob(job));
-    actions.add(new UpdateStatus(statuses.running(task, job.getMetadata().getName(), agentNs, null,
-        limited(agent.get()) ? Reasons.CAPACITY_AVAILABLE : Reasons.NO_LIMITS)));
-    actions.add(new RecordEvent(false, "Started", "created Job " + job.getMetadata().getName()
-        + " to run the Task with Agent " + agentRef.name()));
+    actions.add(new CreateConfigMap(AgentPodBuilder.contextConfigMap(inputs)));
+    actions.add(new CreatePod(pod));
+    actions.add(new UpdateStatus(statuses.running(task, pod.getMetadata().getName(), prepared.agentNamespace(), null,
+        limited(agent) ? Reasons.CAPACITY_AVAILABLE : Reasons.NO_LIMITS)));
+    actions.add(new RecordEvent(false, "Started", "created pod " + pod.getMetadata().getName()
+        + " to run the Task with Agent " + prepared.agentName()));
     return actions;
+  }
+
+  /** The next pod of a Running Task whose pod was lost, planned again from the current Agent and contexts. */
+  private List<Action> replace(Task task, ClusterView view, int attempt, String why) {
+    Prepared prepared = prepare(task, view);
+    if (prepared.failure() != null) {
+      return prepared.failure();
+    }
+    AgentPodBuilder.Inputs inputs = prepared.inputs();
+    Pod pod = AgentPodBuilder.pod(inputs, attempt, deadlineSeconds(inputs.merged(), task.getStatus().startTime()));
+    List<Action> actions = new ArrayList<>(List.of(new CreateConfigMap(AgentPodBuilder.contextConfigMap(inputs)),
+        new CreatePod(pod)));
+    actions.addAll(running.replaced(task, pod.getMetadata().getName(), why));
+    return actions;
+  }
+
+  /** The pod's activeDeadlineSeconds: what is left of the timeout since the Task started (at least 1 s). */
+  private Long deadlineSeconds(MergedTask merged, String startTime) {
+    if (merged.timeout() == null) {
+      return null;
+    }
+    Duration left = Durations.parse(merged.timeout());
+    if (startTime != null) {
+      left = left.minus(Duration.between(Instant.parse(startTime), Instant.now(clock)));
+    }
+    return Math.max(1, left.toSeconds());
   }
 
   /** An Agent whose Tasks must be admitted (and so counted and serialized). */
@@ -206,11 +243,12 @@ public final class TaskReconciler {
    * A Task being deleted: its pods are released; a cross-namespace run, which owner references cannot reach, is
    * deleted explicitly before the Task's finalizer comes off.
    */
-  private static List<Action> deleted(Task task, String runNamespace, String jobName, List<Pod> pods) {
+  private static List<Action> deleted(Task task, String runNamespace, String runName, List<Pod> pods) {
     List<Action> actions = new ArrayList<>(RunningTask.releasePods(pods));
     if (hasTaskFinalizer(task)) {
       if (!runNamespace.equals(task.getMetadata().getNamespace())) {
-        actions.add(new Action.DeleteRunObjects(runNamespace, jobName, TaskNames.contextConfigMapName(jobName)));
+        actions.add(new Action.DeleteRunObjects(runNamespace, pods.stream().map(p -> p.getMetadata().getName())
+            .toList(), TaskNames.contextConfigMapName(runName)));
       }
       actions.add(new Action.TaskFinalizer(false));
     }
@@ -222,15 +260,13 @@ public final class TaskReconciler {
         && task.getMetadata().getFinalizers().contains(KubeOpenCode.FINALIZER_TASK_CLEANUP);
   }
 
-  /** The API server refused the Job (not a conflict): the Task fails with reason JobCreationError. */
-  public List<Action> jobCreationFailed(Task task, String message) {
-    return fail(task, Reasons.JOB_CREATION_ERROR, "the Job could not be created: " + message);
+  /** The API server refused the pod (not a conflict): the Task fails with reason PodCreationError. */
+  public List<Action> podCreationFailed(Task task, String message) {
+    return fail(task, Reasons.POD_CREATION_ERROR, "the pod could not be created: " + message);
   }
 
   /** Fails a Task before or after it ran: phase Failed with the reason, and a Warning event. */
   private List<Action> fail(Task task, String reason, String message) {
     return List.of(new UpdateStatus(statuses.failed(task, reason, message)), new RecordEvent(true, reason, message));
   }
-
-
 }

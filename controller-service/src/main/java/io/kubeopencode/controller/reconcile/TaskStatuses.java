@@ -30,24 +30,35 @@ final class TaskStatuses {
    * @param admission why the Task could start ({@link Reasons#CAPACITY_AVAILABLE} or {@link Reasons#NO_LIMITS}):
    *     Queued turns False with it; null leaves Queued as it is
    */
-  TaskStatus running(Task task, String jobName, String jobNamespace, String startedAt, String admission) {
+  TaskStatus running(Task task, String podName, String runNamespace, String startedAt, String admission) {
     String now = now();
     List<Condition> conditions = Conditions.set(conditions(task), Conditions.READY, false, Reasons.RUNNING,
-        "the agent is running in Job " + jobName, generation(task), now);
+        "the agent is running in pod " + podName, generation(task), now);
     if (admission != null) {
       conditions = Conditions.set(conditions, Conditions.QUEUED, false, admission,
           admission.equals(Reasons.NO_LIMITS) ? "the Agent has no concurrency or quota limit"
               : "admitted: the Agent had capacity and quota for it", generation(task), now);
     }
     TaskStatus current = task.getStatus();
-    return new TaskStatus(generation(task), TaskPhase.Running, jobName, current != null ? current.podName() : null,
-        jobNamespace, startedAt != null ? startedAt : now, null, null, conditions, null);
+    // status.jobName stays empty: a Task runs as a bare pod (the field is kept for earlier clients).
+    return new TaskStatus(generation(task), TaskPhase.Running, null, podName, runNamespace,
+        current != null && current.startTime() != null ? current.startTime() : startedAt != null ? startedAt : now,
+        null, null, conditions, null);
   }
 
   /** The pod that runs the Task now (the first one, or its replacement after a disruption). */
   static TaskStatus withPod(TaskStatus s, String podName) {
     return new TaskStatus(s.observedGeneration(), s.phase(), s.jobName(), podName, s.podNamespace(), s.startTime(),
         s.completionTime(), s.outputs(), s.conditions(), s.logTail());
+  }
+
+  /** A replacement pod for one lost to a disruption: the Ready condition says why the Task is still Running. */
+  TaskStatus replaced(Task task, String podName, String why) {
+    TaskStatus s = task.getStatus();
+    List<Condition> conditions = Conditions.set(conditions(task), Conditions.READY, false, Reasons.RUNNING,
+        why + "; the agent runs again in pod " + podName, generation(task), now());
+    return new TaskStatus(generation(task), s.phase(), s.jobName(), podName, s.podNamespace(), s.startTime(),
+        null, null, conditions, s.logTail());
   }
 
   TaskStatus queued(Task task, Admission admission) {

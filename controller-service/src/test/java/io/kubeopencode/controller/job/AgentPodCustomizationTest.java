@@ -2,10 +2,10 @@ package io.kubeopencode.controller.job;
 
 import static io.kubeopencode.controller.Fixtures.NS;
 import static io.kubeopencode.controller.Fixtures.WS;
-import static io.kubeopencode.controller.job.AgentJobBuilderTest.container;
-import static io.kubeopencode.controller.job.AgentJobBuilderTest.inputs;
-import static io.kubeopencode.controller.job.AgentJobBuilderTest.plainEnv;
-import static io.kubeopencode.controller.job.AgentJobBuilderTest.pod;
+import static io.kubeopencode.controller.job.AgentPodBuilderTest.container;
+import static io.kubeopencode.controller.job.AgentPodBuilderTest.inputs;
+import static io.kubeopencode.controller.job.AgentPodBuilderTest.plainEnv;
+import static io.kubeopencode.controller.job.AgentPodBuilderTest.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,8 +45,8 @@ class AgentPodCustomizationTest {
 
   private static PodSpec podOf(AgentPodSpec podSpec, String config, List<ContextItem> contexts) {
     AgentSpec agent = new AgentSpec(null, null, WS, null, null, config, null, podSpec, "sa", null, null, null);
-    return pod(AgentJobBuilder.job(inputs(Fixtures.task("t", Fixtures.spec("x", contexts, List.of())), agent, null,
-        NS)));
+    return pod(AgentPodBuilder.pod(inputs(Fixtures.task("t", Fixtures.spec("x", contexts, List.of())), agent, null,
+        NS), 0, null));
   }
 
   private static Stream<Container> all(PodSpec pod) {

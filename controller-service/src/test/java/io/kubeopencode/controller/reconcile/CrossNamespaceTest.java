@@ -13,7 +13,7 @@ import io.kubeopencode.api.v1alpha1.TaskSpec;
 import io.kubeopencode.api.v1alpha1.TaskStatus;
 import io.kubeopencode.controller.Fixtures;
 import io.kubeopencode.controller.reconcile.Action.CreateConfigMap;
-import io.kubeopencode.controller.reconcile.Action.CreateJob;
+import io.kubeopencode.controller.reconcile.Action.CreatePod;
 import io.kubeopencode.controller.reconcile.Action.DeleteRunObjects;
 import io.kubeopencode.controller.reconcile.Action.TaskFinalizer;
 import io.kubeopencode.controller.reconcile.Action.UpdateStatus;
@@ -71,21 +71,23 @@ class CrossNamespaceTest {
   }
 
   @Test
-  void theJobRunsInTheAgentsNamespaceAfterTheTaskGotItsFinalizer() {
+  void thePodRunsInTheAgentsNamespaceAfterTheTaskGotItsFinalizer() {
     List<Action> actions = reconciler.reconcile(task(), clusterWithAgent(List.of("team-*")), false);
 
     assertThat(actions.getFirst()).isEqualTo(new TaskFinalizer(true));
     assertThat(actions).filteredOn(CreateConfigMap.class::isInstance).singleElement()
         .satisfies(a -> assertThat(((CreateConfigMap) a).configMap().getMetadata().getNamespace())
             .isEqualTo("agents"));
-    CreateJob create = (CreateJob) actions.stream().filter(CreateJob.class::isInstance).findFirst().orElseThrow();
-    assertThat(create.job().getMetadata().getNamespace()).isEqualTo("agents");
-    assertThat(create.job().getMetadata().getName()).isEqualTo("team-a-fix");
-    assertThat(create.job().getMetadata().getAnnotations()).containsEntry("kubeopencode.io/task", "team-a/fix");
+    CreatePod create = (CreatePod) actions.stream().filter(CreatePod.class::isInstance).findFirst().orElseThrow();
+    assertThat(create.pod().getMetadata().getNamespace()).isEqualTo("agents");
+    assertThat(create.pod().getMetadata().getName()).as("as earlier releases named it").isEqualTo("team-a-fix-pod");
+    assertThat(create.pod().getMetadata().getAnnotations()).containsEntry("kubeopencode.io/task", "team-a/fix");
+    assertThat(create.pod().getMetadata().getOwnerReferences()).as("owner references cannot cross namespaces")
+        .isEmpty();
     TaskStatus status = actions.stream().filter(UpdateStatus.class::isInstance)
         .map(a -> ((UpdateStatus) a).status()).findFirst().orElseThrow();
     assertThat(status.podNamespace()).isEqualTo("agents");
-    assertThat(status.jobName()).isEqualTo("team-a-fix");
+    assertThat(status.podName()).isEqualTo("team-a-fix-pod");
   }
 
   @Test
@@ -97,7 +99,7 @@ class CrossNamespaceTest {
     assertThat(status.conditions().getFirst().getReason()).isEqualTo("NamespaceNotAllowed");
     assertThat(status.conditions().getFirst().getMessage())
         .isEqualTo("Agent agents/shared does not allow Tasks from namespace team-a (allowedNamespaces: [prod-*])");
-    assertThat(actions).noneMatch(CreateJob.class::isInstance);
+    assertThat(actions).noneMatch(CreatePod.class::isInstance);
   }
 
   @Test
@@ -105,10 +107,16 @@ class CrossNamespaceTest {
     Task task = task();
     task.getMetadata().setFinalizers(List.of("kubeopencode.io/task-cleanup"));
     task.getMetadata().setDeletionTimestamp("2026-11-21T10:00:04Z");
-    task.setStatus(new TaskStatus(1L, TaskPhase.Running, "team-a-fix", null, "agents", "2026-11-21T10:00:00Z",
+    task.setStatus(new TaskStatus(1L, TaskPhase.Running, null, "team-a-fix-pod-1", "agents", "2026-11-21T10:00:00Z",
         null, null, null, null));
+    FakeCluster cluster = clusterWithAgent(List.of());
+    for (String pod : List.of("team-a-fix-pod", "team-a-fix-pod-1")) {
+      cluster.add(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withNamespace("agents")
+          .withName(pod).addToAnnotations("kubeopencode.io/task", "team-a/fix").endMetadata().build());
+    }
 
-    assertThat(reconciler.reconcile(task, clusterWithAgent(List.of()), false)).containsExactly(
-        new DeleteRunObjects("agents", "team-a-fix", "team-a-fix-context"), new TaskFinalizer(false));
+    assertThat(reconciler.reconcile(task, cluster, false)).containsExactly(
+        new DeleteRunObjects("agents", List.of("team-a-fix-pod", "team-a-fix-pod-1"), "team-a-fix-context"),
+        new TaskFinalizer(false));
   }
 }

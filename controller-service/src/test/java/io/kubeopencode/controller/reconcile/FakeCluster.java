@@ -3,7 +3,6 @@ package io.kubeopencode.controller.reconcile;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.kubeopencode.api.v1alpha1.Agent;
 import io.kubeopencode.api.v1alpha1.KubeOpenCodeConfig;
 import io.kubeopencode.api.v1alpha1.TaskTemplate;
@@ -57,11 +56,6 @@ final class FakeCluster implements ClusterView {
   }
 
   @Override
-  public Optional<Job> job(String namespace, String name) {
-    return get(Job.class, namespace, name);
-  }
-
-  @Override
   public Optional<ConfigMap> configMap(String namespace, String name) {
     return get(ConfigMap.class, namespace, name);
   }
@@ -72,8 +66,15 @@ final class FakeCluster implements ClusterView {
   }
 
   @Override
-  public List<Pod> podsOfJob(String namespace, String jobName) {
-    return pods.stream().filter(p -> p.getMetadata().getNamespace().equals(namespace)
-        && jobName.equals(p.getMetadata().getLabels().get("job-name"))).toList();
+  public List<Pod> podsOfTask(String runNamespace, String taskNamespace, String taskName) {
+    return pods.stream().filter(p -> p.getMetadata().getNamespace().equals(runNamespace)
+        && (taskNamespace + "/" + taskName).equals(p.getMetadata().getAnnotations().get("kubeopencode.io/task")))
+        .toList();
+  }
+
+  /** Takes a pod away, as a deletion would. */
+  FakeCluster remove(Pod pod) {
+    pods.removeIf(p -> p.getMetadata().getName().equals(pod.getMetadata().getName()));
+    return this;
   }
 }

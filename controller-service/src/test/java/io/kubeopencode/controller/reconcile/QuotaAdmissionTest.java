@@ -13,7 +13,7 @@ import io.kubeopencode.api.v1alpha1.TaskSpec;
 import io.kubeopencode.api.v1alpha1.TaskStartRecord;
 import io.kubeopencode.api.v1alpha1.TaskStatus;
 import io.kubeopencode.controller.Fixtures;
-import io.kubeopencode.controller.reconcile.Action.CreateJob;
+import io.kubeopencode.controller.reconcile.Action.CreatePod;
 import io.kubeopencode.controller.reconcile.Action.RecordStart;
 import io.kubeopencode.controller.reconcile.Action.RequeueAfter;
 import io.kubeopencode.controller.reconcile.Action.UpdateStatus;
@@ -45,13 +45,13 @@ class QuotaAdmissionTest {
   }
 
   @Test
-  void aStartIsRecordedBeforeTheJobIsCreated() {
+  void aStartIsRecordedBeforeThePodIsCreated() {
     List<Action> actions = reconciler.reconcile(task("t"), cluster(2, List.of(NS + "/t")), false);
 
     assertThat(actions.getFirst()).isEqualTo(new RecordStart(NS, "agent", start("t", "2026-11-21T10:00:05Z")));
-    assertThat(actions).anyMatch(CreateJob.class::isInstance);
+    assertThat(actions).anyMatch(CreatePod.class::isInstance);
     assertThat(actions.indexOf(actions.getFirst())).isLessThan(actions.indexOf(actions.stream()
-        .filter(CreateJob.class::isInstance).findFirst().orElseThrow()));
+        .filter(CreatePod.class::isInstance).findFirst().orElseThrow()));
   }
 
   @Test
@@ -70,22 +70,22 @@ class QuotaAdmissionTest {
           + " 2026-11-21T10:00:30Z");
     });
     assertThat(actions).contains(new RequeueAfter(Duration.ofSeconds(25).plusMillis(100)));
-    assertThat(actions).noneMatch(CreateJob.class::isInstance);
+    assertThat(actions).noneMatch(CreatePod.class::isInstance);
   }
 
   @Test
   void startsOutsideTheWindowDoNotCount() {
     assertThat(reconciler.reconcile(task("t"), cluster(1, List.of(NS + "/t"), start("old", "2026-11-21T09:59:05Z")),
-        false)).anyMatch(CreateJob.class::isInstance);
+        false)).anyMatch(CreatePod.class::isInstance);
   }
 
   @Test
   void theStartsLeftGoToTheOldestWaitingTasks() {
     FakeCluster cluster = cluster(2, List.of(NS + "/first", NS + "/second"), start("a", "2026-11-21T09:59:40Z"));
 
-    assertThat(reconciler.reconcile(task("first"), cluster, false)).anyMatch(CreateJob.class::isInstance);
+    assertThat(reconciler.reconcile(task("first"), cluster, false)).anyMatch(CreatePod.class::isInstance);
     List<Action> second = reconciler.reconcile(task("second"), cluster, false);
-    assertThat(second).noneMatch(CreateJob.class::isInstance);
+    assertThat(second).noneMatch(CreatePod.class::isInstance);
     assertThat(((UpdateStatus) second.getFirst()).status().conditions()).anySatisfy(c ->
         assertThat(c.getMessage()).endsWith("next start at 2026-11-21T10:00:40Z"));
   }

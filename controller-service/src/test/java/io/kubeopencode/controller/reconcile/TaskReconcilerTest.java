@@ -7,8 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.kubeopencode.api.v1alpha1.AgentReference;
 import io.kubeopencode.api.v1alpha1.ConfigMapContext;
 import io.kubeopencode.api.v1alpha1.ContextItem;
@@ -20,7 +18,7 @@ import io.kubeopencode.api.v1alpha1.TaskTemplate;
 import io.kubeopencode.api.v1alpha1.TaskTemplateSpec;
 import io.kubeopencode.controller.Fixtures;
 import io.kubeopencode.controller.reconcile.Action.CreateConfigMap;
-import io.kubeopencode.controller.reconcile.Action.CreateJob;
+import io.kubeopencode.controller.reconcile.Action.CreatePod;
 import io.kubeopencode.controller.reconcile.Action.RecordEvent;
 import io.kubeopencode.controller.reconcile.Action.UpdateStatus;
 import io.kubeopencode.outputs.OutputsCodec;
@@ -30,6 +28,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import static io.kubeopencode.controller.reconcile.TestPods.terminated;
 
 class TaskReconcilerTest {
   private static final String NOW = "2026-11-21T10:00:05Z";
@@ -53,24 +52,25 @@ class TaskReconcilerTest {
   }
 
   @Test
-  void aNewTaskGetsItsConfigMapAndJobAndGoesRunning() {
+  void aNewTaskGetsItsConfigMapAndPodAndGoesRunning() {
     List<Action> actions = reconciler.reconcile(newTask(List.of()), cluster, false);
 
     assertThat(actions).hasSize(4);
     assertThat(actions.get(0)).isInstanceOfSatisfying(CreateConfigMap.class,
         a -> assertThat(a.configMap().getMetadata().getName()).isEqualTo("fix-context"));
-    assertThat(actions.get(1)).isInstanceOfSatisfying(CreateJob.class,
-        a -> assertThat(a.job().getMetadata().getName()).isEqualTo("fix"));
+    assertThat(actions.get(1)).isInstanceOfSatisfying(CreatePod.class,
+        a -> assertThat(a.pod().getMetadata().getName()).isEqualTo("fix-pod"));
     TaskStatus status = statusOf(actions);
     assertThat(status.phase()).isEqualTo(TaskPhase.Running);
-    assertThat(status.jobName()).isEqualTo("fix");
+    assertThat(status.jobName()).isNull();
+    assertThat(status.podName()).as("set at Running, as earlier releases did").isEqualTo("fix-pod");
     assertThat(status.podNamespace()).isEqualTo(NS);
     assertThat(status.startTime()).isEqualTo(NOW);
     assertThat(status.observedGeneration()).isEqualTo(1L);
     assertThat(status.conditions()).extracting(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
         .containsExactly("Ready=False/Running", "Queued=False/NoLimits");
     assertThat(actions.get(3)).isEqualTo(new RecordEvent(false, "Started",
-        "created Job fix to run the Task with Agent agent"));
+        "created pod fix-pod to run the Task with Agent agent"));
   }
 
   @Test
@@ -80,15 +80,15 @@ class TaskReconcilerTest {
   }
 
   @Test
-  void aJobThatAlreadyExistsIsAdoptedNeverCreatedTwice() {
-    Job existing = job("fix", null);
-    cluster.add(existing);
+  void aPodThatAlreadyExistsIsAdoptedNeverCreatedTwice() {
+    cluster.add(pod("fix-pod", null, Map.of(), Map.of()));
 
     List<Action> actions = reconciler.reconcile(newTask(List.of()), cluster, false);
 
-    assertThat(actions).noneMatch(CreateJob.class::isInstance).hasSize(1);
+    assertThat(actions).noneMatch(CreatePod.class::isInstance).hasSize(1);
     assertThat(statusOf(actions).phase()).isEqualTo(TaskPhase.Running);
-    assertThat(statusOf(actions).startTime()).isEqualTo("2026-11-21T10:00:01Z");
+    assertThat(statusOf(actions).podName()).isEqualTo("fix-pod");
+    assertThat(statusOf(actions).startTime()).isEqualTo(TestPods.CREATED);
   }
 
   @Test
@@ -130,8 +130,8 @@ class TaskReconcilerTest {
     cluster.add(Fixtures.agent("default", Fixtures.agentSpec(List.of(), List.of(), null)));
     List<Action> actions = reconciler.reconcile(task, cluster, false);
     assertThat(statusOf(actions).phase()).isEqualTo(TaskPhase.Running);
-    assertThat(actions).filteredOn(CreateJob.class::isInstance).singleElement().satisfies(a -> assertThat(
-        ((CreateJob) a).job().getMetadata().getLabels()).containsEntry("kubeopencode.io/agent", "default"));
+    assertThat(actions).filteredOn(CreatePod.class::isInstance).singleElement().satisfies(a -> assertThat(
+        ((CreatePod) a).pod().getMetadata().getLabels()).containsEntry("kubeopencode.io/agent", "default"));
   }
 
   @Test
@@ -155,27 +155,28 @@ class TaskReconcilerTest {
   }
 
   @Test
-  void aRunningTaskWaitsWhileItsJobRuns() {
+  void aRunningTaskWaitsWhileItsPodRuns() {
     Task task = withStatus(newTask(List.of()), reconciler.reconcile(newTask(List.of()), cluster, false));
-    cluster.add(job("fix", null));
+    cluster.add(pod("fix-pod", "Running", Map.of(), Map.of()));
 
     assertThat(reconciler.reconcile(task, cluster, false)).isEmpty();
   }
 
   @Test
-  void aSucceededJobCompletesTheTaskWithItsOutputs() {
+  void aSucceededPodCompletesTheTaskWithItsOutputs() {
     List<OutputParameter> outputs = List.of(new OutputParameter("pr-url", ".outputs/pr-url", null));
     Task task = withStatus(newTask(outputs), reconciler.reconcile(newTask(outputs), cluster, false));
-    cluster.add(job("fix", "Complete")).add(pod("fix-abcde", Map.of("output-collector",
-        terminated(0, "Completed", OutputsCodec.encode(Map.of("pr-url", "https://example.test/pr/7")))), Map.of()));
+    cluster.add(pod("fix-pod", "Succeeded", Map.of("output-collector", terminated(0, "Completed",
+        OutputsCodec.encode(Map.of("pr-url", "https://example.test/pr/7")))), Map.of("agent",
+        terminated(0, "Completed", null))));
 
     List<Action> actions = reconciler.reconcile(task, cluster, false);
 
     TaskStatus status = statusOf(actions);
     assertThat(status.phase()).isEqualTo(TaskPhase.Completed);
     assertThat(status.outputs().parameters()).containsExactly(Map.entry("pr-url", "https://example.test/pr/7"));
-    assertThat(status.podName()).isEqualTo("fix-abcde");
-    assertThat(status.completionTime()).isEqualTo("2026-11-21T10:03:00Z");
+    assertThat(status.podName()).isEqualTo("fix-pod");
+    assertThat(status.completionTime()).as("when the last container ended").isEqualTo(TestPods.FINISHED);
     assertThat(status.startTime()).isEqualTo(NOW);
     assertThat(status.conditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement().satisfies(c -> {
       assertThat(c.getStatus()).isEqualTo("True");
@@ -191,7 +192,7 @@ class TaskReconcilerTest {
     Task task = withStatus(newTask(outputs), reconciler.reconcile(newTask(outputs), cluster, false));
     String huge = new java.util.Random(1).ints(6000, 33, 127).collect(StringBuilder::new,
         StringBuilder::appendCodePoint, StringBuilder::append).toString();
-    cluster.add(job("fix", "Complete")).add(pod("fix-abcde", Map.of("output-collector",
+    cluster.add(pod("fix-pod", "Succeeded", Map.of("output-collector",
         terminated(0, "Completed", OutputsCodec.encode(Map.of("a", "small", "b", huge)))), Map.of()));
 
     TaskStatus status = statusOf(reconciler.reconcile(task, cluster, false));
@@ -206,7 +207,7 @@ class TaskReconcilerTest {
   void aFailedRunStillReturnsTheOutputsItWrote() {
     List<OutputParameter> outputs = List.of(new OutputParameter("log", ".outputs/log", null));
     Task task = withStatus(newTask(outputs), reconciler.reconcile(newTask(outputs), cluster, false));
-    cluster.add(job("fix", "Failed")).add(pod("fix-abcde", Map.of("output-collector",
+    cluster.add(pod("fix-pod", "Failed", Map.of("output-collector",
         terminated(0, "Completed", OutputsCodec.encode(Map.of("log", "half done")))),
         Map.of("agent", terminated(1, "Error", null))));
 
@@ -218,46 +219,42 @@ class TaskReconcilerTest {
   }
 
   @Test
-  void thePodNameIsSetAsSoonAsThePodExistsAndFollowsAReplacement() {
+  void aStatusWithoutThePodCatchesUpWithThePodOfTheLatestAttempt() {
     Task task = withStatus(newTask(List.of()), reconciler.reconcile(newTask(List.of()), cluster, false));
-    cluster.add(job("fix", null)).add(pod("fix-abcde", Map.of(), Map.of()));
+    // A restart between creating the replacement pod and writing the status.
+    cluster.add(TestPods.disrupted(pod("fix-pod", "Failed", Map.of(), Map.of())))
+        .add(pod("fix-pod-1", "Running", Map.of(), Map.of()));
 
     List<Action> actions = reconciler.reconcile(task, cluster, false);
-    assertThat(statusOf(actions).podName()).isEqualTo("fix-abcde");
-    assertThat(statusOf(actions).phase()).isEqualTo(TaskPhase.Running);
+    assertThat(actions).noneMatch(CreatePod.class::isInstance);
+    assertThat(statusOf(actions).podName()).isEqualTo("fix-pod-1");
     task.setStatus(statusOf(actions));
     assertThat(reconciler.reconcile(task, cluster, false)).as("written once").isEmpty();
-
-    Pod replacement = new PodBuilder(pod("fix-fghij", Map.of(), Map.of())).editMetadata()
-        .withCreationTimestamp("2026-11-21T10:00:04Z").endMetadata().build();
-    cluster.add(replacement);
-    assertThat(statusOf(reconciler.reconcile(task, cluster, false)).podName()).isEqualTo("fix-fghij");
   }
 
   @Test
   void aFailingAgentFailsTheTaskWithItsExitCode() {
     Task task = withStatus(newTask(List.of()), reconciler.reconcile(newTask(List.of()), cluster, false));
-    cluster.add(job("fix", "Failed")).add(pod("fix-abcde", Map.of(),
-        Map.of("agent", terminated(3, "Error", "tests still fail"))));
+    cluster.add(pod("fix-pod", "Failed", Map.of(), Map.of("agent", terminated(3, "Error", "tests still fail"))));
 
     List<Action> actions = reconciler.reconcile(task, cluster, false);
 
     assertFailed(actions, "AgentFailed", "container agent exited with code 3: tests still fail");
     assertThat(actions.getFirst()).as("the log is read before the status is written")
-        .isEqualTo(new Action.CaptureLogTail(NS, "fix-abcde", "agent"));
-    assertThat(statusOf(actions).completionTime()).isEqualTo("2026-11-21T10:03:00Z");
+        .isEqualTo(new Action.CaptureLogTail(NS, "fix-pod", "agent"));
+    assertThat(statusOf(actions).completionTime()).isEqualTo(TestPods.FINISHED);
   }
 
   @Test
   void failureReasonsAreReadFromThePod() {
     Task task = withStatus(newTask(List.of()), reconciler.reconcile(newTask(List.of()), cluster, false));
-    cluster.add(job("fix", "Failed")).add(pod("fix-abcde",
-        Map.of("git-init-0", terminated(128, "Error", "ref 'v9' not found")), Map.of()));
+    cluster.add(pod("fix-pod", "Failed", Map.of("git-init-0", terminated(128, "Error", "ref 'v9' not found")),
+        Map.of()));
     assertFailed(reconciler.reconcile(task, cluster, false), "ContextError",
         "init container git-init-0 failed with exit code 128: ref 'v9' not found");
 
-    FakeCluster oom = new FakeCluster().add(job("fix", "Failed"))
-        .add(pod("fix-x", Map.of(), Map.of("agent", terminated(137, "OOMKilled", null))));
+    FakeCluster oom = new FakeCluster()
+        .add(pod("fix-pod", "Failed", Map.of(), Map.of("agent", terminated(137, "OOMKilled", null))));
     assertFailed(reconciler.reconcile(task, oom, false), "OOMKilled",
         "container agent was killed for exceeding its memory limit (exit code 137)");
   }
@@ -265,20 +262,76 @@ class TaskReconcilerTest {
   @Test
   void anExceededDeadlineIsATimeout() {
     Task task = withStatus(newTask(List.of()), reconciler.reconcile(newTask(List.of()), cluster, false));
-    Job job = new JobBuilder(job("fix", "Failed")).editSpec().withActiveDeadlineSeconds(1800L).endSpec()
-        .editStatus().editFirstCondition().withReason("DeadlineExceeded").endCondition().endStatus().build();
+    Pod pod = new PodBuilder(pod("fix-pod", "Failed", Map.of(), Map.of("agent", terminated(137, "Error", null))))
+        .editSpec().withActiveDeadlineSeconds(1800L).endSpec()
+        .editStatus().withReason("DeadlineExceeded").withMessage("Pod was active on the node longer than the "
+            + "specified deadline").endStatus().build();
 
-    assertFailed(reconciler.reconcile(task, new FakeCluster().add(job), false), "Timeout",
+    assertFailed(reconciler.reconcile(task, new FakeCluster().add(pod), false), "Timeout",
         "the Task ran longer than its timeout (1800s) and was stopped");
   }
 
   @Test
-  void aJobDeletedUnderARunningTaskFailsIt() {
+  void aPodLostToADisruptionIsReplacedUnderTheNextNameOnlyOnceItsContainersEnded() {
+    Task task = withStatus(newTask(List.of()), reconciler.reconcile(newTask(List.of()), cluster, false));
+    cluster.add(TestPods.disrupted(pod("fix-pod", "Running", Map.of(), Map.of())));
+    assertThat(reconciler.reconcile(task, cluster, false)).as("never two at once: it still runs").isEmpty();
+
+    FakeCluster ended = new FakeCluster().add(Fixtures.agent("agent", Fixtures.agentSpec(List.of(), List.of(), null)))
+        .add(TestPods.disrupted(pod("fix-pod", "Failed", Map.of(), Map.of("agent", terminated(143, "Error", null)))));
+    List<Action> actions = reconciler.reconcile(task, ended, false);
+
+    assertThat(actions).filteredOn(CreatePod.class::isInstance).singleElement()
+        .satisfies(a -> assertThat(((CreatePod) a).pod().getMetadata().getName()).isEqualTo("fix-pod-1"));
+    TaskStatus status = statusOf(actions);
+    assertThat(status.phase()).isEqualTo(TaskPhase.Running);
+    assertThat(status.podName()).isEqualTo("fix-pod-1");
+    assertThat(status.startTime()).as("the Task's start stays").isEqualTo(NOW);
+    assertThat(actions).contains(new RecordEvent(true, "PodLost", "pod fix-pod was lost: EvictionByEvictionAPI: "
+        + "Eviction API: evicting; created pod fix-pod-1 to run the Task again"));
+  }
+
+  @Test
+  void aPodThatVanishedIsReplacedButOneJustCreatedIsAwaited() {
     Task task = withStatus(newTask(List.of()), reconciler.reconcile(newTask(List.of()), cluster, false));
 
     assertThat(reconciler.reconcile(task, cluster, true)).as("just created: the cache is behind").isEmpty();
-    assertFailed(reconciler.reconcile(task, cluster, false), "JobDeleted",
-        "Job team-a/fix was deleted while the Task was running");
+    List<Action> actions = reconciler.reconcile(task, cluster, false);
+    assertThat(actions).filteredOn(CreatePod.class::isInstance).singleElement()
+        .satisfies(a -> assertThat(((CreatePod) a).pod().getMetadata().getName()).isEqualTo("fix-pod-1"));
+    assertThat(statusOf(actions).podName()).isEqualTo("fix-pod-1");
+  }
+
+  @Test
+  void aPodDeletedBySomeoneElseIsLostAndTooManyLossesFailTheTask() {
+    Task task = withStatus(newTask(List.of()), reconciler.reconcile(newTask(List.of()), cluster, false));
+    cluster.add(TestPods.deleting(pod("fix-pod", "Running", Map.of(), Map.of())));
+    assertThat(reconciler.reconcile(task, cluster, false)).as("its containers still run").isEmpty();
+
+    task.setStatus(TaskStatuses.withPod(task.getStatus(), "fix-pod-5"));
+    List<Action> actions = reconciler.reconcile(task, new FakeCluster().add(TestPods.deleting(
+        pod("fix-pod-5", "Failed", Map.of(), Map.of()))), false);
+    assertFailed(actions, "PodLost", "pod fix-pod-5 was lost: deleted; the Task ran in 6 pods, each lost, and is not"
+        + " retried again");
+  }
+
+  @Test
+  void aPodThatSucceededIsNeverReplacedEvenWhenDeletedAfterwards() {
+    Task task = withStatus(newTask(List.of()), reconciler.reconcile(newTask(List.of()), cluster, false));
+    cluster.add(TestPods.deleting(pod("fix-pod", "Succeeded", Map.of(), Map.of("agent",
+        terminated(0, "Completed", null)))));
+
+    assertThat(statusOf(reconciler.reconcile(task, cluster, false)).phase()).isEqualTo(TaskPhase.Completed);
+  }
+
+  @Test
+  void aFailedPodWithoutAContainerToBlameNamesThePodsReason() {
+    Task task = withStatus(newTask(List.of()), reconciler.reconcile(newTask(List.of()), cluster, false));
+    Pod pod = new PodBuilder(pod("fix-pod", "Failed", Map.of(), Map.of())).editStatus().withReason("NodeAffinity")
+        .withMessage("Pod Predicate NodeAffinity failed").endStatus().build();
+
+    assertFailed(reconciler.reconcile(task, new FakeCluster().add(pod), false), "AgentFailed",
+        "pod fix-pod failed: NodeAffinity: Pod Predicate NodeAffinity failed");
   }
 
   @Test
@@ -304,33 +357,8 @@ class TaskReconcilerTest {
     assertThat(actions).contains(new RecordEvent(true, reason, message));
   }
 
-  private static Job job(String name, String conditionType) {
-    JobBuilder job = new JobBuilder().withNewMetadata().withNamespace(NS).withName(name)
-        .withCreationTimestamp("2026-11-21T10:00:01Z").endMetadata().withNewSpec().endSpec();
-    if (conditionType != null) {
-      job.withNewStatus().addNewCondition().withType(conditionType).withStatus("True").withReason("BackoffLimitExceeded")
-          .withMessage("Job has reached the specified backoff limit").withLastTransitionTime("2026-11-21T10:03:00Z")
-          .endCondition().withCompletionTime("Complete".equals(conditionType) ? "2026-11-21T10:03:00Z" : null)
-          .endStatus();
-    }
-    return job.build();
-  }
-
-  private static io.fabric8.kubernetes.api.model.ContainerStatus terminated(int exitCode, String reason,
-      String message) {
-    return new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withNewState().withNewTerminated()
-        .withExitCode(exitCode).withReason(reason).withMessage(message).endTerminated().endState().build();
-  }
-
-  private static Pod pod(String name, Map<String, io.fabric8.kubernetes.api.model.ContainerStatus> init,
+  private static Pod pod(String name, String phase, Map<String, io.fabric8.kubernetes.api.model.ContainerStatus> init,
       Map<String, io.fabric8.kubernetes.api.model.ContainerStatus> main) {
-    return new PodBuilder().withNewMetadata().withNamespace(NS).withName(name).addToLabels("job-name", "fix")
-        .withCreationTimestamp("2026-11-21T10:00:02Z").endMetadata()
-        .withNewStatus()
-          .withInitContainerStatuses(init.entrySet().stream().map(e -> new io.fabric8.kubernetes.api.model
-              .ContainerStatusBuilder(e.getValue()).withName(e.getKey()).build()).toList())
-          .withContainerStatuses(main.entrySet().stream().map(e -> new io.fabric8.kubernetes.api.model
-              .ContainerStatusBuilder(e.getValue()).withName(e.getKey()).build()).toList())
-        .endStatus().build();
+    return TestPods.pod("fix", name, phase, init, main);
   }
 }

@@ -3,46 +3,105 @@ package io.kubeopencode.controller.reconcile;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.kubeopencode.controller.job.Reasons;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** What a finished (or stuck) Job means for its Task: succeeded, or failed with which reason and message. Pure. */
-record JobOutcome(boolean finished, boolean succeeded, String reason, String message, String finishedAt) {
+/**
+ * What a Task's pod says about the run: still going, succeeded, failed with which reason and message, or lost to a
+ * disruption (evicted, preempted, its node gone, deleted by someone else) and so to be replaced. Pure.
+ */
+record RunOutcome(State state, String reason, String message, String finishedAt) {
+  /** Where a run stands. */
+  enum State { RUNNING, SUCCEEDED, FAILED, LOST }
+
   private static final Set<String> IMAGE_PULL_REASONS =
       Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull");
   /** Waiting reasons of a container that will not start by itself; the kubelet keeps retrying them. */
   private static final Set<String> START_REASONS = Set.of("CreateContainerConfigError", "CreateContainerError",
       "RunContainerError", "CrashLoopBackOff", "PreCreateHookError", "PreStartHookError", "PostStartHookError");
+  /** Pod status reasons of a pod the kubelet ended for the node's sake, not the agent's. */
+  private static final Set<String> DISRUPTION_REASONS = Set.of("Evicted", "Preempting", "Terminated", "Shutdown",
+      "NodeShutdown", "NodeLost", "UnexpectedAdmissionError", "OutOfcpu", "OutOfmemory", "OutOfpods");
   static final String AGENT = "agent";
 
   /** Why a run failed, or why a container cannot start: a Task condition reason and the kubelet's words. */
   record Failure(String reason, String message) {}
   static final String OUTPUT_COLLECTOR = "output-collector";
 
-  static JobOutcome of(Job job, Optional<Pod> pod) {
-    Optional<JobCondition> complete = condition(job, "Complete");
-    if (complete.isPresent()) {
-      return new JobOutcome(true, true, Reasons.SUCCEEDED, "the agent finished successfully",
-          job.getStatus().getCompletionTime() != null ? job.getStatus().getCompletionTime()
-              : complete.get().getLastTransitionTime());
+  /**
+   * The outcome of a pod the controller is not deleting itself (for a stop or timeout, which decide on their own):
+   * any other deletion of a pod that has not succeeded is a disruption.
+   */
+  static RunOutcome of(Pod pod) {
+    String phase = pod.getStatus() != null ? pod.getStatus().getPhase() : null;
+    boolean disrupted = disrupted(pod) || pod.getMetadata().getDeletionTimestamp() != null;
+    if ("Succeeded".equals(phase)) {
+      return new RunOutcome(State.SUCCEEDED, Reasons.SUCCEEDED, "the agent finished successfully", finishedAt(pod));
     }
-    Optional<JobCondition> failed = condition(job, "Failed");
-    if (failed.isEmpty()) {
-      return new JobOutcome(false, false, null, null, null);
+    if (disrupted) {
+      return new RunOutcome(State.LOST, null, lostMessage(pod), null);
     }
-    String at = failed.get().getLastTransitionTime();
-    if ("DeadlineExceeded".equals(failed.get().getReason())) {
-      return new JobOutcome(true, false, Reasons.DEADLINE_EXCEEDED, "the Task ran longer than its timeout ("
-          + job.getSpec().getActiveDeadlineSeconds() + "s) and was stopped", at);
+    if (!"Failed".equals(phase)) {
+      return new RunOutcome(State.RUNNING, null, null, null);
     }
-    return pod.flatMap(JobOutcome::podFailure)
-        .map(f -> new JobOutcome(true, false, f.reason(), f.message(), at))
-        .orElseGet(() -> new JobOutcome(true, false, Reasons.AGENT_FAILED,
-            "the Job failed: " + failed.get().getReason() + ": " + failed.get().getMessage(), at));
+    String at = finishedAt(pod);
+    if ("DeadlineExceeded".equals(pod.getStatus().getReason())) {
+      return new RunOutcome(State.FAILED, Reasons.DEADLINE_EXCEEDED, "the Task ran longer than its timeout ("
+          + pod.getSpec().getActiveDeadlineSeconds() + "s) and was stopped", at);
+    }
+    return podFailure(pod)
+        .map(f -> new RunOutcome(State.FAILED, f.reason(), f.message(), at))
+        .orElseGet(() -> new RunOutcome(State.FAILED, Reasons.AGENT_FAILED, "pod " + pod.getMetadata().getName()
+            + " failed" + messageSuffix(join(pod.getStatus().getReason(), pod.getStatus().getMessage())), at));
+  }
+
+  boolean finished() {
+    return state == State.SUCCEEDED || state == State.FAILED;
+  }
+
+  /** Evicted, preempted, its node lost or shut down: the kubelet or the cluster said so with DisruptionTarget. */
+  static boolean disrupted(Pod pod) {
+    if (pod.getStatus() == null) {
+      return false;
+    }
+    boolean condition = pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+        .anyMatch(c -> "DisruptionTarget".equals(c.getType()) && "True".equals(c.getStatus()));
+    String reason = pod.getStatus().getReason();
+    return condition || ("Failed".equals(pod.getStatus().getPhase()) && reason != null
+        && DISRUPTION_REASONS.contains(reason));
+  }
+
+  /** Whether the pod's containers may still run: not Succeeded or Failed yet. */
+  static boolean stillRunning(Pod pod) {
+    String phase = pod.getStatus() != null ? pod.getStatus().getPhase() : null;
+    return !"Succeeded".equals(phase) && !"Failed".equals(phase);
+  }
+
+  private static String lostMessage(Pod pod) {
+    String why = pod.getStatus() == null || pod.getStatus().getConditions() == null ? null
+        : pod.getStatus().getConditions().stream().filter(c -> "DisruptionTarget".equals(c.getType()))
+            .map(c -> join(c.getReason(), c.getMessage())).findFirst().orElse(null);
+    if (why == null && pod.getStatus() != null) {
+      why = join(pod.getStatus().getReason(), pod.getStatus().getMessage());
+    }
+    return "pod " + pod.getMetadata().getName() + " was lost" + (why == null || why.isBlank()
+        ? (pod.getMetadata().getDeletionTimestamp() != null ? ": deleted" : "") : ": " + why.strip());
+  }
+
+  /** When the last container ended (the pod has no completion time of its own). */
+  private static String finishedAt(Pod pod) {
+    return concat(pod.getStatus().getInitContainerStatuses(), pod.getStatus().getContainerStatuses()).stream()
+        .map(RunOutcome::terminated).filter(t -> t != null && t.getFinishedAt() != null)
+        .map(ContainerStateTerminated::getFinishedAt).max(String::compareTo).orElse(null);
+  }
+
+  private static String join(String reason, String message) {
+    if (reason == null || reason.isBlank()) {
+      return message;
+    }
+    return message == null || message.isBlank() ? reason : reason + ": " + message;
   }
 
   /** The first thing that went wrong in the pod, in the order containers run. */
@@ -105,16 +164,8 @@ record JobOutcome(boolean finished, boolean succeeded, String reason, String mes
     return pod.filter(p -> p.getStatus() != null)
         .flatMap(p -> nonNull(p.getStatus().getInitContainerStatuses()).stream()
             .filter(s -> OUTPUT_COLLECTOR.equals(s.getName())).findFirst())
-        .map(JobOutcome::terminated)
+        .map(RunOutcome::terminated)
         .map(ContainerStateTerminated::getMessage);
-  }
-
-  private static Optional<JobCondition> condition(Job job, String type) {
-    if (job.getStatus() == null || job.getStatus().getConditions() == null) {
-      return Optional.empty();
-    }
-    return job.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus())).findFirst();
   }
 
   private static ContainerStateTerminated terminated(ContainerStatus s) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -17,7 +18,6 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.kubeopencode.api.v1alpha1.AgentPodSpec;
 import io.kubeopencode.api.v1alpha1.AgentSpec;
 import io.kubeopencode.api.v1alpha1.ContextItem;
@@ -38,23 +38,23 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-class AgentJobBuilderTest {
+class AgentPodBuilderTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static AgentJobBuilder.Inputs inputs(Task task, AgentSpec agent, SystemImage systemImage, String jobNs) {
+  static AgentPodBuilder.Inputs inputs(Task task, AgentSpec agent, SystemImage systemImage, String jobNs) {
     MergedTask merged = TemplateMerge.merge(task.getSpec(), Optional.empty());
     ContextPlan plan = ContextPlanner.plan(new ContextPlanner.Sources(agent.workspaceDir(), jobNs, agent.contexts(),
         agent.config(), task.getMetadata().getNamespace(), merged, "facts"), (ns, name) -> Optional.empty());
-    return new AgentJobBuilder.Inputs(task, "agent", agent, merged, plan, IMAGES, systemImage, jobNs);
+    return new AgentPodBuilder.Inputs(task, "agent", agent, merged, plan, IMAGES, systemImage, jobNs);
   }
 
-  private static Job job(List<ContextItem> contexts, List<OutputParameter> outputs) {
+  private static Pod job(List<ContextItem> contexts, List<OutputParameter> outputs) {
     Task task = Fixtures.task("fix", Fixtures.spec("Fix it.", contexts, outputs));
-    return AgentJobBuilder.job(inputs(task, Fixtures.agentSpec(List.of(), List.of(), null), null, NS));
+    return AgentPodBuilder.pod(inputs(task, Fixtures.agentSpec(List.of(), List.of(), null), null, NS), 0, null);
   }
 
-  static PodSpec pod(Job job) {
-    return job.getSpec().getTemplate().getSpec();
+  static PodSpec pod(Pod pod) {
+    return pod.getSpec();
   }
 
   static Container container(PodSpec pod, String name) {
@@ -68,10 +68,10 @@ class AgentJobBuilderTest {
   }
 
   @Test
-  void jobHasTheContractsShapeNameOwnerLabelsAndFailurePolicy() {
-    Job job = job(List.of(), List.of());
+  void thePodHasTheContractsShapeNameOwnerLabelsAndAnnotation() {
+    Pod job = job(List.of(), List.of());
 
-    assertThat(job.getMetadata().getName()).isEqualTo("fix");
+    assertThat(job.getMetadata().getName()).as("as earlier releases named it").isEqualTo("fix-pod");
     assertThat(job.getMetadata().getNamespace()).isEqualTo(NS);
     assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
       assertThat(o.getApiVersion()).isEqualTo("kubeopencode.io/v1alpha1");
@@ -84,14 +84,8 @@ class AgentJobBuilderTest {
     Map<String, String> labels = Map.of("app", "kubeopencode", "app.kubernetes.io/managed-by", "kubeopencode",
         "kubeopencode.io/task", "fix", "kubeopencode.io/agent", "agent");
     assertThat(job.getMetadata().getLabels()).isEqualTo(labels);
-    assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).isEqualTo(labels);
-    assertThat(job.getSpec().getBackoffLimit()).isZero();
+    assertThat(job.getMetadata().getAnnotations()).containsExactly(Map.entry("kubeopencode.io/task", NS + "/fix"));
     assertThat(job.getSpec().getActiveDeadlineSeconds()).isNull();
-    assertThat(job.getSpec().getPodFailurePolicy().getRules()).singleElement().satisfies(r -> {
-      assertThat(r.getAction()).isEqualTo("Ignore");
-      assertThat(r.getOnPodConditions()).singleElement()
-          .satisfies(c -> assertThat(c.getType()).isEqualTo("DisruptionTarget"));
-    });
     assertThat(pod(job).getRestartPolicy()).isEqualTo("Never");
     assertThat(pod(job).getServiceAccountName()).isEqualTo("agent-sa");
   }
@@ -99,7 +93,7 @@ class AgentJobBuilderTest {
   @Test
   void initContainersRunInContractOrderAndTheCollectorIsANativeSidecar() {
     GitContext repo = new GitContext("https://example.test/r.git", null, null, null, null, null);
-    Job job = job(List.of(ContextItem.git("a", "a", repo), ContextItem.git("b", "b", repo)),
+    Pod job = job(List.of(ContextItem.git("a", "a", repo), ContextItem.git("b", "b", repo)),
         List.of(new OutputParameter("pr-url", ".outputs/pr-url", null)));
 
     assertThat(pod(job).getInitContainers()).extracting(Container::getName)
@@ -123,7 +117,7 @@ class AgentJobBuilderTest {
 
   @Test
   void kubeOpenCodesContainersRunRestrictedAndTheAgentsMayRunAsRoot() {
-    Job job = job(List.of(ContextItem.git("a", "a", new GitContext("https://example.test/r.git", null, null, null,
+    Pod job = job(List.of(ContextItem.git("a", "a", new GitContext("https://example.test/r.git", null, null, null,
         null, null))), List.of(new OutputParameter("o", "o", null)));
 
     Stream.concat(pod(job).getInitContainers().stream(), pod(job).getContainers().stream()).forEach(c -> {
@@ -171,8 +165,8 @@ class AgentJobBuilderTest {
   void agentImagesCommandAndConfigComeFromTheAgent() {
     AgentSpec agent = new AgentSpec("example.test/my-agent:2", "example.test/my-devbox:2", "/work",
         List.of("bash", "-lc", "run"), List.of(), "{\"model\":\"m\"}", List.of(), null, "sa", null, null, null);
-    Job job = AgentJobBuilder.job(inputs(Fixtures.task("t", Fixtures.spec("x", List.of(), List.of())), agent, null,
-        NS));
+    Pod job = AgentPodBuilder.pod(inputs(Fixtures.task("t", Fixtures.spec("x", List.of(), List.of())), agent, null,
+        NS), 0, null);
 
     Container main = container(pod(job), "agent");
     assertThat(main.getImage()).isEqualTo("example.test/my-devbox:2");
@@ -192,14 +186,14 @@ class AgentJobBuilderTest {
     Task task = Fixtures.task("t", Fixtures.spec("x", List.of(ContextItem.git("a", "a",
         new GitContext("https://example.test/r.git", null, null, null, null, null))),
         List.of(new OutputParameter("o", "o", null))));
-    Job job = AgentJobBuilder.job(inputs(task, Fixtures.agentSpec(List.of(), List.of(), null),
-        new SystemImage("example.test/system:9", PullPolicy.Always), NS));
+    Pod job = AgentPodBuilder.pod(inputs(task, Fixtures.agentSpec(List.of(), List.of(), null),
+        new SystemImage("example.test/system:9", PullPolicy.Always), NS), 0, null);
 
     for (String name : List.of("context-init", "git-init-0", "output-collector")) {
       assertThat(container(pod(job), name).getImage()).as(name).isEqualTo("example.test/system:9");
       assertThat(container(pod(job), name).getImagePullPolicy()).as(name).isEqualTo("Always");
     }
-    Job defaults = job(List.of(ContextItem.git("a", "a", new GitContext("r", null, null, null, null, null))),
+    Pod defaults = job(List.of(ContextItem.git("a", "a", new GitContext("r", null, null, null, null, null))),
         List.of());
     assertThat(container(pod(defaults), "git-init-0").getImage()).isEqualTo("example.test/git-init:1");
     assertThat(container(pod(defaults), "git-init-0").getImagePullPolicy()).isEqualTo("IfNotPresent");
@@ -207,7 +201,7 @@ class AgentJobBuilderTest {
 
   @Test
   void contextInitGetsTheMappingsAndTheContextConfigMap() throws Exception {
-    Job job = job(List.of(ContextItem.text("guide", "docs/guide.md", "Be brief."),
+    Pod job = job(List.of(ContextItem.text("guide", "docs/guide.md", "Be brief."),
         ContextItem.url("spec", "spec.json", new UrlContext("https://example.test/s", Map.of(),
             new SecretReference("url-creds"), null, null))), List.of());
     Container init = container(pod(job), "context-init");
@@ -240,7 +234,7 @@ class AgentJobBuilderTest {
 
   @Test
   void gitInitGetsTheRepositoryAndSecretBackedCredentials() {
-    Job job = job(List.of(ContextItem.git("src", "repos/app", new GitContext("https://example.test/app.git",
+    Pod job = job(List.of(ContextItem.git("src", "repos/app", new GitContext("https://example.test/app.git",
         "v1.2.0", 0, "services/api", true, new SecretReference("git-creds")))), List.of());
     Container git = container(pod(job), "git-init-0");
 
@@ -268,8 +262,8 @@ class AgentJobBuilderTest {
         new Credential("token", new SecretKeyReference("gh", "token"), null, "GITHUB_TOKEN", null),
         new Credential("key", new SecretKeyReference("ssh", "id_ed25519"), "/home/agent/.ssh/id_ed25519", null,
             null)), null);
-    Job job = AgentJobBuilder.job(inputs(Fixtures.task("t", Fixtures.spec("x", List.of(), List.of())), agent, null,
-        NS));
+    Pod job = AgentPodBuilder.pod(inputs(Fixtures.task("t", Fixtures.spec("x", List.of(), List.of())), agent, null,
+        NS), 0, null);
     Container main = container(pod(job), "agent");
 
     assertThat(main.getEnvFrom()).singleElement()
@@ -300,8 +294,8 @@ class AgentJobBuilderTest {
     AgentSpec agent = Fixtures.agentSpec(List.of(), List.of(
         new Credential("lost", new SecretKeyReference("s", "k"), null, null, null)), null);
 
-    assertThatThrownBy(() -> AgentJobBuilder.job(inputs(Fixtures.task("t", Fixtures.spec("x", List.of(),
-        List.of())), agent, null, NS)))
+    assertThatThrownBy(() -> AgentPodBuilder.pod(inputs(Fixtures.task("t", Fixtures.spec("x", List.of(),
+        List.of())), agent, null, NS), 0, null))
         .isInstanceOf(TaskFailure.class)
         .hasMessage("credential 'lost' names key 'k' but neither env nor mountPath to put it in");
   }
@@ -316,12 +310,13 @@ class AgentJobBuilderTest {
                     .build()),
             "gvisor", new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("2Gi")).build()),
         "sa", null, null, null);
-    Job job = AgentJobBuilder.job(inputs(Fixtures.task("t", Fixtures.spec("x", List.of(), List.of())), agent, null,
-        NS));
+    Pod job = AgentPodBuilder.pod(inputs(Fixtures.task("t", Fixtures.spec("x", List.of(), List.of())), agent, null,
+        NS), 0, null);
 
-    assertThat(job.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("team", "a")
+    assertThat(job.getMetadata().getLabels()).containsEntry("team", "a")
         .containsEntry("kubeopencode.io/task", "t");
-    assertThat(job.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry("note", "x");
+    assertThat(job.getMetadata().getAnnotations()).containsEntry("note", "x")
+        .containsEntry("kubeopencode.io/task", NS + "/t");
     assertThat(pod(job).getNodeSelector()).containsEntry("pool", "agents");
     assertThat(pod(job).getTolerations()).extracting(t -> t.getKey()).containsExactly("dedicated");
     assertThat(pod(job).getAffinity().getNodeAffinity()).isNotNull();
@@ -330,12 +325,12 @@ class AgentJobBuilderTest {
   }
 
   @Test
-  void timeoutBecomesTheJobsActiveDeadline() {
-    Task task = Fixtures.task("t", new io.kubeopencode.api.v1alpha1.TaskSpec("x", null,
-        io.kubeopencode.api.v1alpha1.AgentReference.of("agent"), null, null, "1h30m"));
-    Job job = AgentJobBuilder.job(inputs(task, Fixtures.agentSpec(List.of(), List.of(), null), null, NS));
+  void aReplacementPodIsNamedAfterItsAttemptAndCarriesTheDeadlineItIsGiven() {
+    Task task = Fixtures.task("t", Fixtures.spec("x", List.of(), List.of()));
+    Pod pod = AgentPodBuilder.pod(inputs(task, Fixtures.agentSpec(List.of(), List.of(), null), null, NS), 2, 5400L);
 
-    assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(5400L);
+    assertThat(pod.getMetadata().getName()).isEqualTo("t-pod-2");
+    assertThat(pod.getSpec().getActiveDeadlineSeconds()).isEqualTo(5400L);
   }
 
   @Test
@@ -359,7 +354,7 @@ class AgentJobBuilderTest {
   @Test
   void contextConfigMapIsOwnedByTheTaskAndHoldsThePlan() {
     Task task = Fixtures.task("fix", Fixtures.spec("Fix it.", List.of(), List.of()));
-    ConfigMap cm = AgentJobBuilder.contextConfigMap(inputs(task, Fixtures.agentSpec(List.of(), List.of(), null),
+    ConfigMap cm = AgentPodBuilder.contextConfigMap(inputs(task, Fixtures.agentSpec(List.of(), List.of(), null),
         null, NS));
 
     assertThat(cm.getMetadata().getName()).isEqualTo("fix-context");
@@ -371,11 +366,12 @@ class AgentJobBuilderTest {
   }
 
   @Test
-  void crossNamespaceJobIsNamedAfterBothAndLabelledWithTheTasksNamespace() {
+  void aCrossNamespacePodIsNamedAfterBothAndLabelledWithTheTasksNamespace() {
     Task task = Fixtures.task("fix", Fixtures.spec("x", List.of(), List.of()));
-    Job job = AgentJobBuilder.job(inputs(task, Fixtures.agentSpec(List.of(), List.of(), null), null, "agents"));
+    Pod job = AgentPodBuilder.pod(inputs(task, Fixtures.agentSpec(List.of(), List.of(), null), null, "agents"), 0,
+        null);
 
-    assertThat(job.getMetadata().getName()).isEqualTo(NS + "-fix");
+    assertThat(job.getMetadata().getName()).isEqualTo(NS + "-fix-pod");
     assertThat(job.getMetadata().getNamespace()).isEqualTo("agents");
     assertThat(job.getMetadata().getLabels()).containsEntry("kubeopencode.io/task-namespace", NS);
     assertThat(job.getMetadata().getOwnerReferences()).as("owner references cannot cross namespaces").isEmpty();

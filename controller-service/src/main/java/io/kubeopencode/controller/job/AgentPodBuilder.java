@@ -7,12 +7,12 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.kubeopencode.api.KubeOpenCode;
 import io.kubeopencode.api.v1alpha1.AgentPodSpec;
 import io.kubeopencode.api.v1alpha1.AgentSpec;
@@ -28,40 +28,39 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds a Task's Job and context ConfigMap exactly as the "Pod shape" of the API contract says. Pure. */
-public final class AgentJobBuilder {
+/** Builds a Task's pod and context ConfigMap exactly as the "Pod shape" of the API contract says. Pure. */
+public final class AgentPodBuilder {
   static final String WORKSPACE_VOLUME = "workspace";
   static final String TOOLS_VOLUME = "tools";
   static final String CONTEXT_VOLUME = "context";
 
   /**
-   * Everything the Job is built from. {@code systemImage} (the KubeOpenCodeConfig of the namespace the pod runs in)
+   * Everything the pod is built from. {@code systemImage} (the KubeOpenCodeConfig of the namespace the pod runs in)
    * may be null.
    */
   public record Inputs(Task task, String agentName, AgentSpec agent, MergedTask merged, ContextPlan plan,
-      ImageDefaults images, SystemImage systemImage, String jobNamespace) {}
+      ImageDefaults images, SystemImage systemImage, String runNamespace) {}
 
-  private AgentJobBuilder() {}
+  private AgentPodBuilder() {}
 
-  /** The controller's labels: on the Job, its pods and the context ConfigMap; an Agent's labels never replace them. */
+  /** The controller's labels: on the pod and the context ConfigMap; an Agent's labels never replace them. */
   public static Map<String, String> labels(Inputs in) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(KubeOpenCode.LABEL_APP, KubeOpenCode.APP_VALUE);
     labels.put(KubeOpenCode.LABEL_MANAGED_BY, KubeOpenCode.MANAGED_BY_VALUE);
     labels.put(KubeOpenCode.LABEL_TASK, TaskNames.fitted(in.task().getMetadata().getName(), 63));
     labels.put(KubeOpenCode.LABEL_AGENT, TaskNames.fitted(in.agentName(), 63));
-    if (!in.task().getMetadata().getNamespace().equals(in.jobNamespace())) {
+    if (!in.task().getMetadata().getNamespace().equals(in.runNamespace())) {
       labels.put(KubeOpenCode.LABEL_TASK_NAMESPACE, in.task().getMetadata().getNamespace());
     }
     return labels;
   }
 
   public static ConfigMap contextConfigMap(Inputs in) {
-    String jobName = TaskNames.jobName(in.task(), in.jobNamespace());
     return new ConfigMapBuilder()
         .withNewMetadata()
-          .withName(TaskNames.contextConfigMapName(jobName))
-          .withNamespace(in.jobNamespace())
+          .withName(TaskNames.contextConfigMapName(runName(in)))
+          .withNamespace(in.runNamespace())
           .withLabels(labels(in))
           .withOwnerReferences(owner(in))
         .endMetadata()
@@ -69,44 +68,39 @@ public final class AgentJobBuilder {
         .build();
   }
 
-  /** Exact {@code namespace/name} of the Task, so any Job (even in another namespace) leads back to it. */
+  /** Exact {@code namespace/name} of the Task, so any pod (even in another namespace) leads back to it. */
   private static Map<String, String> taskAnnotation(Inputs in) {
     return Map.of(KubeOpenCode.ANNOTATION_TASK, in.task().getMetadata().getNamespace() + "/"
         + in.task().getMetadata().getName());
   }
 
-  public static Job job(Inputs in) {
+  /**
+   * The pod of one attempt. {@code activeDeadlineSeconds} is what is left of the Task's timeout (null: none): the
+   * kubelet ends the pod then, even when the controller is down.
+   */
+  public static Pod pod(Inputs in, int attempt, Long activeDeadlineSeconds) {
     AgentPodSpec podSpec = in.agent().podSpec();
     Map<String, String> podLabels = new LinkedHashMap<>(podSpec != null ? podSpec.labels() : Map.of());
     podLabels.putAll(labels(in));
-    JobBuilder job = new JobBuilder()
+    Map<String, String> annotations = new LinkedHashMap<>(podSpec != null ? podSpec.annotations() : Map.of());
+    annotations.putAll(taskAnnotation(in));
+    PodSpec spec = podSpec(in);
+    spec.setActiveDeadlineSeconds(activeDeadlineSeconds);
+    return new PodBuilder()
         .withNewMetadata()
-          .withName(TaskNames.jobName(in.task(), in.jobNamespace()))
-          .withNamespace(in.jobNamespace())
-          .withLabels(labels(in))
-          .withAnnotations(taskAnnotation(in))
+          .withName(TaskNames.podName(runName(in), attempt))
+          .withNamespace(in.runNamespace())
+          .withLabels(podLabels)
+          .withAnnotations(annotations)
           .withOwnerReferences(owner(in))
         .endMetadata()
-        .withNewSpec()
-          .withBackoffLimit(0)
-          // Evictions and preemptions are retried; a failing agent never is.
-          .withNewPodFailurePolicy()
-            .addNewRule().withAction("Ignore").addNewOnPodCondition().withType("DisruptionTarget")
-              .withStatus("True").endOnPodCondition().endRule()
-          .endPodFailurePolicy()
-          .withNewTemplate()
-            .withNewMetadata()
-              .withLabels(podLabels)
-              .withAnnotations(podSpec != null && !podSpec.annotations().isEmpty() ? podSpec.annotations() : null)
-            .endMetadata()
-            .withSpec(podSpec(in))
-          .endTemplate()
-        .endSpec();
-    if (in.merged().timeout() != null) {
-      job.editSpec().withActiveDeadlineSeconds(Math.max(1, Durations.parse(in.merged().timeout()).toSeconds()))
-          .endSpec();
-    }
-    return job.build();
+        .withSpec(spec)
+        .build();
+  }
+
+  /** What the Task's objects are named after. */
+  public static String runName(Inputs in) {
+    return TaskNames.runName(in.task(), in.runNamespace());
   }
 
   private static PodSpec podSpec(Inputs in) {
@@ -173,7 +167,6 @@ public final class AgentJobBuilder {
 
   /** The context ConfigMap; files mounted outside the workspace carry their mode here (context-init sets the rest). */
   private static Volume contextVolume(Inputs in) {
-    String jobName = TaskNames.jobName(in.task(), in.jobNamespace());
     Map<String, Integer> modes = new HashMap<>();
     for (AgentMount m : in.plan().agentMounts()) {
       if (m.mode() != null) {
@@ -183,12 +176,12 @@ public final class AgentJobBuilder {
     List<KeyToPath> items = in.plan().configMapPaths().entrySet().stream()
         .map(e -> new KeyToPath(e.getKey(), modes.get(e.getValue()), e.getValue())).toList();
     return new VolumeBuilder().withName(CONTEXT_VOLUME).withNewConfigMap()
-        .withName(TaskNames.contextConfigMapName(jobName)).withItems(items).endConfigMap().build();
+        .withName(TaskNames.contextConfigMapName(runName(in))).withItems(items).endConfigMap().build();
   }
 
-  /** Owned by the Task, so deleting the Task garbage-collects Job, pods and ConfigMap (same namespace only). */
+  /** Owned by the Task, so deleting the Task garbage-collects its pods and ConfigMap (same namespace only). */
   private static List<OwnerReference> owner(Inputs in) {
-    if (!in.task().getMetadata().getNamespace().equals(in.jobNamespace())) {
+    if (!in.task().getMetadata().getNamespace().equals(in.runNamespace())) {
       return List.of();
     }
     return List.of(new OwnerReferenceBuilder()
