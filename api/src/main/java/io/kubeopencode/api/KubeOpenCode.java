@@ -17,13 +17,13 @@ public final class KubeOpenCode {
   public static final String LABEL_TASK_NAMESPACE = GROUP + "/task-namespace";
   public static final String LABEL_AGENT = GROUP + "/agent";
 
-  /** On a Job: {@code <namespace>/<name>} of its Task (labels may be shortened; this is exact). */
+  /** On a Task's pod: {@code <namespace>/<name>} of its Task (labels may be shortened; this is exact). */
   public static final String ANNOTATION_TASK = GROUP + "/task";
   /** {@code kubeopencode.io/stop: "true"} stops a Queued or Running Task. */
   public static final String ANNOTATION_STOP = GROUP + "/stop";
   /** Keeps a stopped agent pod, and so its container statuses (the outputs), until the controller read them. */
   public static final String FINALIZER_COLLECT_OUTPUTS = GROUP + "/collect-outputs";
-  /** Held by a Task whose Job runs in another namespace, so deleting the Task removes the Job. */
+  /** Held by a Task whose pod runs in another namespace, so deleting the Task removes the pod. */
   public static final String FINALIZER_TASK_CLEANUP = GROUP + "/task-cleanup";
 
   /** The Agent a Task runs with when it names neither an Agent nor a TaskTemplate (in the Task's namespace). */

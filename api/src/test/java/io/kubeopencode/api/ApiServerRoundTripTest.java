@@ -85,20 +85,20 @@ class ApiServerRoundTripTest {
   }
 
   @Test
-  void printerColumnsShowPhaseAgentJobAgeAndStartCompletionWhenWide() {
+  void printerColumnsShowPhaseAgentPodAgeAndStartCompletionWhenWide() {
     Task task = client.resources(Task.class).resource(ApiFixtures.task(ns, "columns")).create();
-    task.setStatus(new TaskStatus(1L, TaskPhase.Completed, "columns-job", null, ns, "2026-11-21T10:00:00Z",
+    task.setStatus(new TaskStatus(1L, TaskPhase.Completed, null, "columns-pod", ns, "2026-11-21T10:00:00Z",
         "2026-11-21T10:05:00Z", null, null, null));
     client.resources(Task.class).resource(task).updateStatus();
 
     List<String> table = cluster.kubectl("get", "tk", "columns", "-n", ns).requireSuccess().lines().toList();
-    assertThat(columns(table.get(0))).containsExactly("NAME", "PHASE", "AGENT", "JOB", "AGE");
-    assertThat(columns(table.get(1))).startsWith("columns", "Completed", "default", "columns-job");
+    assertThat(columns(table.get(0))).containsExactly("NAME", "PHASE", "AGENT", "POD", "AGE");
+    assertThat(columns(table.get(1))).startsWith("columns", "Completed", "default", "columns-pod");
 
     List<String> wide = cluster.kubectl("get", "tasks", "columns", "-n", ns, "-o", "wide").requireSuccess()
         .lines().toList();
     assertThat(columns(wide.get(0)))
-        .containsExactly("NAME", "PHASE", "AGENT", "JOB", "AGE", "START", "COMPLETION");
+        .containsExactly("NAME", "PHASE", "AGENT", "POD", "AGE", "START", "COMPLETION");
   }
 
   @Test

@@ -11,7 +11,7 @@ import io.fabric8.generator.annotation.Required;
 public record AgentReference(
     @JsonPropertyDescription("Name of the Agent.") @Required String name,
     @JsonPropertyDescription("Namespace of the Agent; default the Task's namespace. Another namespace is allowed only"
-        + " when the Task's namespace matches one of the Agent's allowedNamespaces; the Job then runs in the Agent's"
+        + " when the Task's namespace matches one of the Agent's allowedNamespaces; the pod then runs in the Agent's"
         + " namespace.") String namespace) {
 
   public static AgentReference of(String name) {

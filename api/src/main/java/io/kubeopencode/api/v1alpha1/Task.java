@@ -19,10 +19,10 @@ import io.kubeopencode.api.KubeOpenCode;
 @ValidationRule(value = "has(self.spec)", reason = "FieldValueRequired", message = "spec is required")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Agent", jsonPath = ".spec.agentRef.name", type = Type.STRING)
-@AdditionalPrinterColumn(name = "Job", jsonPath = ".status.jobName", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Pod", jsonPath = ".status.podName", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 @AdditionalPrinterColumn(name = "Start", jsonPath = ".status.startTime", type = Type.DATE, priority = 1)
 @AdditionalPrinterColumn(name = "Completion", jsonPath = ".status.completionTime", type = Type.DATE, priority = 1)
-@JsonClassDescription("A Task is one unit of AI work: a prompt with contexts and declared outputs, run as a Job by the"
+@JsonClassDescription("A Task is one unit of AI work: a prompt with contexts and declared outputs, run as a pod by the"
     + " Agent it references. status.phase goes Pending, Queued, Running, then Completed or Failed.")
 public class Task extends CustomResource<TaskSpec, TaskStatus> implements Namespaced {}

@@ -6,7 +6,7 @@ public enum TaskPhase {
   Pending,
   /** Waiting for Agent capacity or quota. */
   Queued,
-  /** The Job exists. */
+  /** The pod exists (or is being replaced after a disruption). */
   Running,
   Completed,
   Failed;

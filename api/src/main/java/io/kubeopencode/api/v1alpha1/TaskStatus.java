@@ -14,9 +14,11 @@ import java.util.List;
 public record TaskStatus(
     @JsonPropertyDescription("The .metadata.generation this status was computed for.") Long observedGeneration,
     @JsonPropertyDescription("Pending, Queued, Running, Completed or Failed.") TaskPhase phase,
-    @JsonPropertyDescription("Name of the Job running the Task.") String jobName,
-    @JsonPropertyDescription("Name of the agent pod.") String podName,
-    @JsonPropertyDescription("Namespace of the Job and pod (the Agent's).") String podNamespace,
+    @JsonPropertyDescription("Not set: a Task runs as a pod, never a Job (kept so earlier clients still read"
+        + " statuses).") String jobName,
+    @JsonPropertyDescription("Name of the agent pod, set when the Task starts Running; a pod lost to a"
+        + " disruption is replaced by <name>-<n> and this follows it.") String podName,
+    @JsonPropertyDescription("Namespace of the pod (the Agent's).") String podNamespace,
     @JsonPropertyDescription("When the Task started Running (RFC 3339).") String startTime,
     @JsonPropertyDescription("When the Task finished (RFC 3339).") String completionTime,
     @JsonPropertyDescription("Values of the declared outputs.") OutputValues outputs,
