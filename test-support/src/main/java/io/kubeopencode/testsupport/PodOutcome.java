@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * How a pod on a kwok node behaves, expressed as the pod annotations read by the kwok stages in
- * {@code kwok-pod-stages.yaml}. Put {@link #annotations()} on a Job's pod template.
+ * {@code kwok-pod-stages.yaml}. Put {@link #annotations()} on a pod (an Agent's {@code podSpec.annotations}, or a
+ * Job's pod template).
  */
 public final class PodOutcome {
   public static final String PREFIX = "sim.kubeopencode.io/";

@@ -45,6 +45,36 @@ class SimulatedJobTest {
   }
 
   @Test
+  void aBarePodRunsToCompletionTooAndADeletedOneTerminatesFirst() {
+    String ns = cluster.createNamespace("bare-pod");
+    Pod template = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withNamespace(ns)
+        .withName("bare").withAnnotations(PodOutcome.succeed().message("main", "done").annotations()).endMetadata()
+        .withSpec(job(ns, "bare", PodOutcome.succeed()).getSpec().getTemplate().getSpec()).build();
+    client.resource(template).create();
+
+    Pod done = client.pods().inNamespace(ns).withName("bare")
+        .waitUntilCondition(p -> p != null && "Succeeded".equals(p.getStatus().getPhase()), 60, TimeUnit.SECONDS);
+    assertThat(terminated(done.getStatus().getContainerStatuses(), "main").getMessage()).isEqualTo("done");
+
+    Pod held = new io.fabric8.kubernetes.api.model.PodBuilder(template).editMetadata().withName("held")
+        .withAnnotations(PodOutcome.succeed().hold().annotations()).withFinalizers("example.test/keep").endMetadata()
+        .build();
+    client.resource(held).create();
+    client.pods().inNamespace(ns).withName("held")
+        .waitUntilCondition(p -> p != null && "Running".equals(p.getStatus().getPhase()), 60, TimeUnit.SECONDS);
+    client.pods().inNamespace(ns).withName("held").delete();
+    Pod terminatedPod = client.pods().inNamespace(ns).withName("held")
+        .waitUntilCondition(p -> p != null && "Failed".equals(p.getStatus().getPhase()), 60, TimeUnit.SECONDS);
+    assertThat(terminated(terminatedPod.getStatus().getContainerStatuses(), "main").getExitCode()).isEqualTo(143);
+    client.pods().inNamespace(ns).withName("held").edit(p -> {
+      p.getMetadata().setFinalizers(List.of());
+      return p;
+    });
+    client.pods().inNamespace(ns).withName("held").waitUntilCondition(java.util.Objects::isNull, 60,
+        TimeUnit.SECONDS);
+  }
+
+  @Test
   void failingPodFailsTheJobWithItsExitCode() {
     String ns = cluster.createNamespace("job-fail");
     client.resource(job(ns, "bad", PodOutcome.exit(3).reason("main", "Error").message("main", "boom"))).create();
