@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.kubeopencode.api.v1alpha1.AgentReference;
 import io.kubeopencode.api.v1alpha1.AgentPodSpec;
 import io.kubeopencode.api.v1alpha1.AgentSpec;
@@ -24,7 +24,7 @@ import io.kubeopencode.api.v1alpha1.TaskSpec;
 import io.kubeopencode.contextinit.testing.KubeletConfigMapVolume;
 import io.kubeopencode.contextinit.testing.RoleProcess;
 import io.kubeopencode.contextinit.testing.TestCa;
-import io.kubeopencode.controller.job.AgentJobBuilder;
+import io.kubeopencode.controller.job.AgentPodBuilder;
 import io.kubeopencode.controller.job.ContextPlan;
 import io.kubeopencode.controller.job.ContextPlanner;
 import io.kubeopencode.controller.job.ImageDefaults;
@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The controller's Jobs and these programs agree: the Job is built by the controller's own code, and each role runs
+ * The controller's pods and these programs agree: the pod is built by the controller's own code, and each role runs
  * as a real process with exactly the environment of its container, against a kubelet-style volume of exactly the
  * context ConfigMap. Only what a kubelet would do is emulated: materialising the volume (at a temporary path, so
  * the mount point is rewritten) and resolving secret-backed variables.
@@ -55,15 +55,15 @@ class ControllerContractTest {
   @TempDir
   Path tmp;
 
-  private Job job;
+  private Pod pod;
   private ConfigMap contextConfigMap;
   private Path workspace;
 
-  private void buildJob() {
-    buildJob(null);
+  private void buildPod() {
+    buildPod(null);
   }
 
-  private void buildJob(AgentPodSpec podSpec) {
+  private void buildPod(AgentPodSpec podSpec) {
     workspace = tmp.resolve("workspace");
     AgentSpec agent = new AgentSpec(null, null, workspace.toString(), null,
         List.of(ContextItem.text("house-rules", null, "Never push to main.")), null, null, podSpec, "sa", null, null,
@@ -86,14 +86,14 @@ class ControllerContractTest {
     ContextPlan plan = ContextPlanner.plan(new ContextPlanner.Sources(agent.workspaceDir(), "team", agent.contexts(),
         agent.config(), "team", merged, "facts"),
         (ns, name) -> name.equals("team-config") ? Optional.of(teamConfig) : Optional.empty());
-    AgentJobBuilder.Inputs inputs = new AgentJobBuilder.Inputs(task, "agent", agent, merged, plan,
+    AgentPodBuilder.Inputs inputs = new AgentPodBuilder.Inputs(task, "agent", agent, merged, plan,
         new ImageDefaults("a", "e", "g", "c", "IfNotPresent"), null, "team");
-    job = AgentJobBuilder.job(inputs);
-    contextConfigMap = AgentJobBuilder.contextConfigMap(inputs);
+    pod = AgentPodBuilder.pod(inputs, 0, null);
+    contextConfigMap = AgentPodBuilder.contextConfigMap(inputs);
   }
 
   private Container container(String name) {
-    return job.getSpec().getTemplate().getSpec().getInitContainers().stream()
+    return pod.getSpec().getInitContainers().stream()
         .filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
   }
 
@@ -116,11 +116,11 @@ class ControllerContractTest {
   }
 
   @Test
-  void contextInitStagesEveryContextOfTheControllersJob() throws Exception {
-    buildJob();
+  void contextInitStagesEveryContextOfTheControllersPod() throws Exception {
+    buildPod();
     Container contextInit = container("context-init");
     Map<String, String> items = new LinkedHashMap<>();
-    for (KeyToPath item : job.getSpec().getTemplate().getSpec().getVolumes().stream()
+    for (KeyToPath item : pod.getSpec().getVolumes().stream()
         .filter(v -> v.getName().equals("context")).findFirst().orElseThrow().getConfigMap().getItems()) {
       items.put(item.getPath(), contextConfigMap.getData().get(item.getKey()));
     }
@@ -151,10 +151,10 @@ class ControllerContractTest {
 
   @Test
   void theAgentTrustsTheBundleContextInitWritesForTheAgentsCaBundle() throws Exception {
-    buildJob(new AgentPodSpec(null, null, null, null, null, null, null, null, null, null, null, null,
+    buildPod(new AgentPodSpec(null, null, null, null, null, null, null, null, null, null, null, null,
         new CaBundle(new CaBundleReference("corp-ca", null), null), null));
     Container contextInit = container("context-init");
-    Container agent = job.getSpec().getTemplate().getSpec().getContainers().getFirst();
+    Container agent = pod.getSpec().getContainers().getFirst();
     String customCa = TestCa.create(Files.createDirectories(tmp.resolve("ca"))).caPem();
     // The kubelet's part: the ConfigMap volume of the bundle, at a temporary path instead of /kubeopencode/ca.
     Path caVolume = Files.createDirectories(tmp.resolve("ca-volume"));
@@ -182,7 +182,7 @@ class ControllerContractTest {
 
   @Test
   void theOutputCollectorReportsWhatTheControllerDecodes() throws Exception {
-    buildJob();
+    buildPod();
     Container collector = container("output-collector");
     Files.createDirectories(workspace.resolve(".outputs"));
     Path terminationLog = tmp.resolve("termination-log");

@@ -1,7 +1,7 @@
 package io.kubeopencode.controller.bench;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -34,8 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A burst of Tasks against the controller (its real Main, in this JVM) on a real API server with the Job controller
- * and kwok. Prints Task-to-Job latency percentiles and the controller's API writes per Task, by resource.
+ * A burst of Tasks against the controller (its real Main, in this JVM) on a real API server with kwok. Prints
+ * Task-to-pod latency percentiles and the controller's API writes per Task, by resource.
  * Run with hack/bench-controller.sh; not part of the test suite. -Dbench.tasks=N (default 1000).
  */
 public final class BurstBenchmark {
@@ -69,18 +69,22 @@ public final class BurstBenchmark {
       client.resource(agent).create();
 
       Map<String, Long> created = new ConcurrentHashMap<>();
-      Map<String, Long> jobSeen = new ConcurrentHashMap<>();
-      var jobs = client.batch().v1().jobs().inNamespace(ns).inform(new ResourceEventHandler<Job>() {
+      Map<String, Long> podSeen = new ConcurrentHashMap<>();
+      var pods = client.pods().inNamespace(ns).inform(new ResourceEventHandler<Pod>() {
         @Override
-        public void onAdd(Job job) {
-          jobSeen.putIfAbsent(job.getMetadata().getName(), System.nanoTime());
+        public void onAdd(Pod pod) {
+          String task = pod.getMetadata().getLabels() == null ? null
+              : pod.getMetadata().getLabels().get("kubeopencode.io/task");
+          if (task != null) {
+            podSeen.putIfAbsent(task, System.nanoTime());
+          }
         }
 
         @Override
-        public void onUpdate(Job oldJob, Job job) {}
+        public void onUpdate(Pod oldPod, Pod pod) {}
 
         @Override
-        public void onDelete(Job job, boolean unknown) {}
+        public void onDelete(Pod pod, boolean unknown) {}
       });
 
       try (Main.Running controller = Main.start(io.helidon.config.Config.just(ConfigSources.create(Map.of(
@@ -108,21 +112,21 @@ public final class BurstBenchmark {
         long done = System.nanoTime();
 
         List<Long> latencies = new ArrayList<>();
-        created.forEach((name, t0) -> latencies.add((jobSeen.get(name) - t0) / 1_000_000));
+        created.forEach((name, t0) -> latencies.add((podSeen.get(name) - t0) / 1_000_000));
         latencies.sort(Long::compare);
         long completed = client.resources(Task.class).inNamespace(ns).list().getItems().stream()
             .filter(t -> t.getStatus().phase() == TaskPhase.Completed).count();
         System.out.printf("%n== burst of %d Tasks (controller: %s workers; kwok pods run 200 ms) ==%n", count, System.getProperty("bench.workers", "4"));
         System.out.printf("created in %.1f s; all finished after %.1f s (%d Completed)%n",
             (createdAll - start) / 1e9, (done - start) / 1e9, completed);
-        System.out.printf("Task -> Job latency ms: p50 %d, p90 %d, p99 %d, max %d%n", pct(latencies, 50),
+        System.out.printf("Task -> pod latency ms: p50 %d, p90 %d, p99 %d, max %d%n", pct(latencies, 50),
             pct(latencies, 90), pct(latencies, 99), latencies.getLast());
         long total = writes.values().stream().mapToLong(LongAdder::sum).sum();
         System.out.printf("controller API writes: %d, %.2f per Task%n", total, (double) total / count);
         new TreeMap<>(writes).forEach((k, v) -> System.out.printf("  %-28s %6d  (%.2f per Task)%n", k, v.sum(),
             (double) v.sum() / count));
       } finally {
-        jobs.stop();
+        pods.stop();
         controllerClient.close();
       }
     }
@@ -132,7 +136,7 @@ public final class BurstBenchmark {
     return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
   }
 
-  /** {@code /apis/batch/v1/namespaces/x/jobs/y} → {@code jobs}; status subresources keep their suffix. */
+  /** {@code /api/v1/namespaces/x/pods/y} → {@code pods}; status subresources keep their suffix. */
   private static String resource(String path) {
     String[] parts = path.split("/");
     for (int i = 0; i < parts.length - 1; i++) {

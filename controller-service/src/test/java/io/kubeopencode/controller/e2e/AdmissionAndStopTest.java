@@ -53,15 +53,10 @@ class AdmissionAndStopTest {
     client.resource(agent).create();
   }
 
-  /** Lets a held pod of a Task finish. */
+  /** Lets the held pod of a Task finish. */
   private static void release(String ns, String task) {
-    client.pods().inNamespace(ns).withLabel("job-name", task).waitUntilCondition(
-        p -> p != null && "Running".equals(p.getStatus().getPhase()), 60, TimeUnit.SECONDS);
-    client.pods().inNamespace(ns).withLabel("job-name", task).list().getItems().forEach(p ->
-        client.pods().inNamespace(ns).withName(p.getMetadata().getName()).edit(pod -> {
-          pod.getMetadata().getAnnotations().remove(PodOutcome.PREFIX + "hold");
-          return pod;
-        }));
+    TaskLifecycleTest.awaitRunning(ns, task + "-pod");
+    TaskLifecycleTest.release(ns, task + "-pod");
   }
 
   @Test
@@ -167,7 +162,7 @@ class AdmissionAndStopTest {
   }
 
   @Test
-  void stoppingAQueuedTaskCompletesItWithoutAJob() {
+  void stoppingAQueuedTaskCompletesItWithoutAPod() {
     String ns = cluster.createNamespace("stop-queued");
     try (InProcessController controller = new InProcessController(client, List.of(ns))) {
       limitedAgent(ns, 1, PodOutcome.succeed().hold());
@@ -184,7 +179,8 @@ class AdmissionAndStopTest {
         assertThat(c.getType()).isEqualTo("Stopped");
         assertThat(c.getReason()).isEqualTo("UserStopped");
       });
-      assertThat(client.batch().v1().jobs().inNamespace(ns).withName("waiting").get()).isNull();
+      assertThat(client.pods().inNamespace(ns).withName("waiting-pod").get()).isNull();
+      assertThat(TaskLifecycleTest.podsOf(ns, "waiting")).isEmpty();
     }
   }
 
@@ -196,8 +192,7 @@ class AdmissionAndStopTest {
           OutputsCodec.encode(Map.of("summary", "half done"))));
       task(ns, "long", "limited", List.of(), List.of(new OutputParameter("summary", ".outputs/summary", null)));
       awaitTask(ns, "long", phase(TaskPhase.Running));
-      client.pods().inNamespace(ns).withLabel("job-name", "long").waitUntilCondition(
-          p -> p != null && "Running".equals(p.getStatus().getPhase()), 60, TimeUnit.SECONDS);
+      TaskLifecycleTest.awaitRunning(ns, "long-pod");
 
       client.resources(Task.class).inNamespace(ns).withName("long")
           .edit(t -> { t.getMetadata().setAnnotations(Map.of("kubeopencode.io/stop", "true")); return t; });
@@ -208,9 +203,12 @@ class AdmissionAndStopTest {
         assertThat(c.getType()).isEqualTo("Stopped");
         assertThat(c.getReason()).isEqualTo("UserStopped");
       });
-      assertThat(client.batch().v1().jobs().inNamespace(ns).withName("long").get().getSpec().getSuspend()).isTrue();
-      client.pods().inNamespace(ns).withLabel("job-name", "long").informOnCondition(List::isEmpty)
+      assertThat(stopped.getStatus().podName()).isEqualTo("long-pod");
+      // Deleted gracefully (the agent got SIGTERM, exit 143), read, and then let go: no pod is left.
+      client.pods().inNamespace(ns).withLabel("kubeopencode.io/task", "long").informOnCondition(List::isEmpty)
           .orTimeout(60, TimeUnit.SECONDS).join();
+      assertThat(client.pods().inNamespace(ns).withName("long-pod-1").get()).as("a stopped pod is not replaced")
+          .isNull();
     }
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeopencode.api.v1alpha1.Agent;
 import io.kubeopencode.api.v1alpha1.AgentPodSpec;
@@ -23,7 +24,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** An Agent shared across namespaces, on a real API server with the Job controller and kwok. */
+/** An Agent shared across namespaces, on a real API server with the garbage collector and kwok. */
 // The controllers are try-with-resources for their lifetime only.
 @SuppressWarnings("try")
 class CrossNamespaceAgentTest {
@@ -55,21 +56,33 @@ class CrossNamespaceAgentTest {
       client.resource(task).create();
 
       Task running = awaitTask(team, "fix", phase(TaskPhase.Running));
-      String jobName = team + "-fix";
+      String runName = team + "-fix";
+      String podName = runName + "-pod";
       assertThat(running.getStatus().podNamespace()).isEqualTo(agents);
-      assertThat(running.getStatus().jobName()).isEqualTo(jobName);
+      assertThat(running.getStatus().podName()).isEqualTo(podName);
+      assertThat(running.getStatus().jobName()).isNull();
       assertThat(running.getMetadata().getFinalizers()).contains("kubeopencode.io/task-cleanup");
-      assertThat(client.batch().v1().jobs().inNamespace(agents).withName(jobName).get().getMetadata().getLabels())
-          .containsEntry("kubeopencode.io/task-namespace", team);
-      assertThat(client.configMaps().inNamespace(agents).withName(jobName + "-context").get().getData())
+      Pod pod = client.pods().inNamespace(agents).withName(podName).waitUntilCondition(
+          p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()), 60, TimeUnit.SECONDS);
+      assertThat(pod.getMetadata().getLabels()).containsEntry("kubeopencode.io/task-namespace", team)
+          .containsEntry("kubeopencode.io/task", "fix");
+      assertThat(pod.getMetadata().getAnnotations()).containsEntry("kubeopencode.io/task", team + "/fix");
+      assertThat(pod.getMetadata().getOwnerReferences()).as("owner references cannot cross namespaces").isEmpty();
+      assertThat(client.configMaps().inNamespace(agents).withName(runName + "-context").get().getData())
           .containsEntry("file-0", "from the team's namespace");
 
       client.resources(Task.class).inNamespace(team).withName("fix").delete();
 
       client.resources(Task.class).inNamespace(team).withName("fix").waitUntilCondition(t -> t == null, 60,
           TimeUnit.SECONDS);
-      assertThat(client.batch().v1().jobs().inNamespace(agents).withName(jobName).get()).isNull();
-      assertThat(client.configMaps().inNamespace(agents).withName(jobName + "-context").get()).isNull();
+      // The finalizer came off after the deletes: the pod is gone or terminating gracefully, the ConfigMap gone.
+      assertThat(client.pods().inNamespace(agents).withName(podName).get())
+          .satisfiesAnyOf(p -> assertThat(p).isNull(), p -> assertThat(p.getMetadata().getDeletionTimestamp())
+              .isNotNull());
+      assertThat(client.configMaps().inNamespace(agents).withName(runName + "-context").get()).isNull();
+      client.pods().inNamespace(agents).withName(podName).waitUntilCondition(p -> p == null, 60, TimeUnit.SECONDS);
+      assertThat(client.pods().inNamespace(agents).withLabel("kubeopencode.io/task-namespace", team).list()
+          .getItems()).isEmpty();
 
       Task refused = new Task();
       refused.setMetadata(new ObjectMetaBuilder().withNamespace(other).withName("nope").build());

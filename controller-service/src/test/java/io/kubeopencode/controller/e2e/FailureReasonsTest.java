@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Each way a run can fail is named, on a real API server with the Job controller and kwok. */
+/** Each way a run can fail is named, on a real API server with kwok. */
 class FailureReasonsTest {
   private static KubeCluster cluster;
   private static KubernetesClient client;
@@ -85,6 +85,25 @@ class FailureReasonsTest {
   }
 
   @Test
+  void thePodCarriesTheTimeoutAsItsActiveDeadlineAndTheControllerEnforcesItToo() {
+    agent("slower", outcome(PodOutcome.succeed().hold()), null);
+
+    Task failed;
+    try (TaskLifecycleTest.PodWatch watch = TaskLifecycleTest.PodWatch.of(ns, "deadline")) {
+      failed = task("deadline", "slower", "4s", List.of());
+      assertThat(watch.firstSeen("deadline-pod").getSpec().getActiveDeadlineSeconds())
+          .as("the kubelet ends the pod at the timeout even when the controller is down").isEqualTo(4L);
+      assertThat(watch.names()).as("a pod stopped for the timeout is not replaced").containsExactly("deadline-pod");
+    }
+
+    assertReason(failed, "Timeout", "the Task ran longer than its timeout (4s) and was stopped");
+    assertThat(failed.getStatus().podName()).isEqualTo("deadline-pod");
+    // kwok does not enforce activeDeadlineSeconds: the controller deleted the pod itself, then let it go.
+    client.pods().inNamespace(ns).withName("deadline-pod").waitUntilCondition(p -> p == null, 60,
+        java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @Test
   void anOutOfMemoryAgentIsNamed() {
     agent("hungry", outcome(PodOutcome.exit(137).reason("agent", "OOMKilled")), null);
 
@@ -102,13 +121,15 @@ class FailureReasonsTest {
   }
 
   @Test
-  void aJobTheApiServerRefusesFailsTheTaskAndGivesItsQuotaStartBack() {
+  void aPodTheApiServerRefusesFailsTheTaskAndGivesItsQuotaStartBack() {
     agent("misconfigured", AgentPodSpec.of(null, null, null, "Not_A_Valid_Name", null), new Quota(1, 3600));
 
     Task failed = task("refused", "misconfigured", null, List.of());
 
-    assertReason(failed, "JobCreationError", "the Job could not be created:");
-    assertThat(failed.getStatus().conditions().getFirst().getMessage()).contains("runtimeClassName");
+    assertReason(failed, "PodCreationError", "the pod could not be created:");
+    assertThat(client.pods().inNamespace(ns).withName("refused-pod").get()).isNull();
+    // The API server's own words: the pod names a RuntimeClass that does not exist.
+    assertThat(failed.getStatus().conditions().getFirst().getMessage()).contains("Not_A_Valid_Name");
     Agent agent = client.resources(Agent.class).inNamespace(ns).withName("misconfigured").get();
     assertThat(agent.getStatus() == null ? List.of() : agent.getStatus().taskStartHistory())
         .as("the refused start no longer counts against the quota").isEmpty();

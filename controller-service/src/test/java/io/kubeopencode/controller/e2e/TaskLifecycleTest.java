@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeopencode.api.v1alpha1.Agent;
 import io.kubeopencode.api.v1alpha1.AgentPodSpec;
@@ -34,8 +33,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole Task lifecycle on a real API server with the Job controller, the garbage collector and kwok: Tasks
- * become Jobs, run, and end Completed (with outputs) or Failed (with the reason).
+ * The whole Task lifecycle on a real API server with the garbage collector and kwok: Tasks become pods, run, and end
+ * Completed (with outputs) or Failed (with the reason); a pod lost to a disruption is replaced.
  */
 class TaskLifecycleTest {
   private static KubeCluster cluster;
@@ -103,8 +102,8 @@ class TaskLifecycleTest {
 
     assertThat(done.getStatus().outputs().parameters()).isEqualTo(Map.of("pr-url", "https://example.test/pr/42",
         "summary", "Fixed the flaky test."));
-    assertThat(done.getStatus().jobName()).isEqualTo("happy");
-    assertThat(done.getStatus().podName()).startsWith("happy-");
+    assertThat(done.getStatus().jobName()).as("a Task runs as a bare pod, no Job").isNull();
+    assertThat(done.getStatus().podName()).isEqualTo("happy-pod");
     assertThat(done.getStatus().startTime()).isNotNull();
     assertThat(done.getStatus().completionTime()).isNotNull();
     assertThat(done.getStatus().conditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
@@ -114,9 +113,16 @@ class TaskLifecycleTest {
       assertThat(c.getReason()).isEqualTo("Succeeded");
     });
 
-    Job job = client.batch().v1().jobs().inNamespace(ns).withName("happy").get();
-    assertThat(job.getSpec().getTemplate().getSpec().getInitContainers()).extracting(Container::getName)
+    Pod pod = client.pods().inNamespace(ns).withName("happy-pod").get();
+    assertThat(pod.getSpec().getInitContainers()).extracting(Container::getName)
         .containsExactly("opencode-init", "context-init", "git-init-0", "output-collector");
+    assertThat(pod.getMetadata().getLabels()).containsEntry("app", "kubeopencode")
+        .containsEntry("app.kubernetes.io/managed-by", "kubeopencode").containsEntry("kubeopencode.io/task", "happy")
+        .containsEntry("kubeopencode.io/agent", "ok-agent").doesNotContainKey("job-name");
+    assertThat(pod.getMetadata().getAnnotations()).containsEntry("kubeopencode.io/task", ns + "/happy");
+    assertThat(pod.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo(done.getMetadata().getUid()));
+    assertThat(client.batch().v1().jobs().inNamespace(ns).list().getItems()).as("no Job").isEmpty();
     ConfigMap context = client.configMaps().inNamespace(ns).withName("happy-context").get();
     assertThat(context.getData()).containsEntry("file-0", "Focus on the parser.").containsEntry("file-1",
         "Use tabs.").containsEntry("task.md", "Do the work.");
@@ -150,42 +156,57 @@ class TaskLifecycleTest {
     assertThat(failed.getStatus().conditions().getFirst().getReason()).isEqualTo("AgentNotFound");
     assertThat(failed.getStatus().conditions().getFirst().getMessage())
         .isEqualTo("Agent " + ns + "/no-such-agent not found");
-    assertThat(client.batch().v1().jobs().inNamespace(ns).withName("orphan").get()).isNull();
+    assertThat(client.pods().inNamespace(ns).withName("orphan-pod").get()).isNull();
+    assertThat(podsOf(ns, "orphan")).isEmpty();
   }
 
   @Test
-  void deletingTheTaskGarbageCollectsJobPodsAndConfigMap() {
+  void deletingTheTaskGarbageCollectsItsPodAndConfigMap() {
     agent(ns, "held-agent", PodOutcome.succeed().hold());
     task(ns, "doomed", "held-agent", List.of(ContextItem.text("n", "n.md", "x")), List.of());
     awaitTask(ns, "doomed", phase(TaskPhase.Running));
-    client.pods().inNamespace(ns).withLabel("job-name", "doomed").waitUntilCondition(
-        p -> p != null && "Running".equals(p.getStatus().getPhase()), 60, TimeUnit.SECONDS);
+    awaitRunning(ns, "doomed-pod");
 
     client.resources(Task.class).inNamespace(ns).withName("doomed").delete();
 
-    client.batch().v1().jobs().inNamespace(ns).withName("doomed").waitUntilCondition(j -> j == null, 60,
-        TimeUnit.SECONDS);
+    client.pods().inNamespace(ns).withName("doomed-pod").waitUntilCondition(p -> p == null, 60, TimeUnit.SECONDS);
     client.configMaps().inNamespace(ns).withName("doomed-context").waitUntilCondition(c -> c == null, 60,
         TimeUnit.SECONDS);
-    client.pods().inNamespace(ns).withLabel("job-name", "doomed").informOnCondition(List::isEmpty)
+    client.pods().inNamespace(ns).withLabel("kubeopencode.io/task", "doomed").informOnCondition(List::isEmpty)
         .orTimeout(60, TimeUnit.SECONDS).join();
   }
 
   @Test
-  void aJobDeletedUnderARunningTaskFailsIt() {
+  void aPodDeletedUnderARunningTaskIsReplacedAndTheTaskCompletes() {
     agent(ns, "held-agent-2", PodOutcome.succeed().hold());
     task(ns, "pulled", "held-agent-2", List.of(), List.of());
     awaitTask(ns, "pulled", phase(TaskPhase.Running));
-    client.batch().v1().jobs().inNamespace(ns).withName("pulled").waitUntilCondition(j -> j != null, 60,
-        TimeUnit.SECONDS);
+    Pod first = awaitRunning(ns, "pulled-pod");
+    try (PodWatch watch = PodWatch.of(ns, "pulled")) {
+      // What `kubectl delete pod` does: a graceful deletion by someone other than the controller.
+      client.pods().inNamespace(ns).withName("pulled-pod").delete();
 
-    client.batch().v1().jobs().inNamespace(ns).withName("pulled")
-        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+      Pod second = awaitRunning(ns, "pulled-pod-1");
+      Task running = awaitTask(ns, "pulled", t -> "pulled-pod-1".equals(t.getStatus().podName()));
+      assertThat(running.getStatus().phase()).isEqualTo(TaskPhase.Running);
+      assertThat(second.getMetadata().getUid()).isNotEqualTo(first.getMetadata().getUid());
+      assertThat(second.getMetadata().getLabels()).containsEntry("kubeopencode.io/task", "pulled");
+      assertThat(eventsOf("pulled", "PodLost")).filteredOn(e -> e.getReason().equals("PodLost")).singleElement()
+          .satisfies(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getMessage()).startsWith("pod pulled-pod was lost").endsWith("created pod pulled-pod-1 to run"
+                + " the Task again");
+          });
 
-    Task failed = awaitTask(ns, "pulled", phase(TaskPhase.Failed));
-    assertThat(failed.getStatus().conditions().getFirst().getReason()).isEqualTo("JobDeleted");
-    assertThat(failed.getStatus().conditions().getFirst().getMessage())
-        .isEqualTo("Job " + ns + "/pulled was deleted while the Task was running");
+      release(ns, "pulled-pod-1");
+
+      Task done = awaitTask(ns, "pulled", phase(TaskPhase.Completed));
+      assertThat(done.getStatus().podName()).isEqualTo("pulled-pod-1");
+      assertThat(done.getStatus().conditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
+          .satisfies(c -> assertThat(c.getReason()).isEqualTo("Succeeded"));
+      assertThat(watch.maxAlive()).as("never two pods of the Task at once").isEqualTo(1);
+      assertThat(watch.names()).containsExactlyInAnyOrder("pulled-pod", "pulled-pod-1");
+    }
   }
 
   @Test
@@ -193,25 +214,31 @@ class TaskLifecycleTest {
     agent(ns, "held-agent-3", PodOutcome.succeed().hold());
     task(ns, "evicted", "held-agent-3", List.of(), List.of());
     awaitTask(ns, "evicted", phase(TaskPhase.Running));
-    Pod first = client.pods().inNamespace(ns).withLabel("job-name", "evicted").waitUntilCondition(
-        p -> p != null && "Running".equals(p.getStatus().getPhase()), 60, TimeUnit.SECONDS);
+    awaitRunning(ns, "evicted-pod");
+    try (PodWatch watch = PodWatch.of(ns, "evicted")) {
+      // What an eviction or preemption leaves: the pod failed with condition DisruptionTarget.
+      client.pods().inNamespace(ns).withName("evicted-pod").editStatus(p -> {
+        p.getStatus().setPhase("Failed");
+        p.getStatus().getConditions().add(new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+            .withType("DisruptionTarget").withStatus("True").withReason("EvictionByEvictionAPI")
+            .withMessage("Eviction API: evicting").withLastTransitionTime(java.time.Instant.now().toString()).build());
+        return p;
+      });
 
-    // What an eviction or preemption leaves: the pod failed with condition DisruptionTarget.
-    client.pods().inNamespace(ns).withName(first.getMetadata().getName()).editStatus(p -> {
-      p.getStatus().setPhase("Failed");
-      p.getStatus().getConditions().add(new io.fabric8.kubernetes.api.model.PodConditionBuilder()
-          .withType("DisruptionTarget").withStatus("True").withReason("EvictionByEvictionAPI")
-          .withMessage("Eviction API: evicting").withLastTransitionTime(java.time.Instant.now().toString()).build());
-      return p;
-    });
-
-    client.pods().inNamespace(ns).withLabel("job-name", "evicted").informOnCondition(pods -> pods.stream()
-        .anyMatch(p -> !p.getMetadata().getName().equals(first.getMetadata().getName())
-            && "Running".equals(p.getStatus().getPhase()))).orTimeout(60, TimeUnit.SECONDS).join();
-    assertThat(client.resources(Task.class).inNamespace(ns).withName("evicted").get().getStatus().phase())
-        .isEqualTo(TaskPhase.Running);
-    assertThat(client.batch().v1().jobs().inNamespace(ns).withName("evicted").get().getStatus().getFailed())
-        .as("a disruption does not count as a failure").isIn(null, 0);
+      awaitRunning(ns, "evicted-pod-1");
+      Task running = awaitTask(ns, "evicted", t -> "evicted-pod-1".equals(t.getStatus().podName()));
+      assertThat(running.getStatus().phase()).as("a disruption does not fail the Task").isEqualTo(TaskPhase.Running);
+      assertThat(client.pods().inNamespace(ns).withName("evicted-pod").get().getStatus().getPhase())
+          .as("the evicted pod stays, terminal").isEqualTo("Failed");
+      assertThat(eventsOf("evicted", "PodLost")).filteredOn(e -> e.getReason().equals("PodLost")).singleElement()
+          .satisfies(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getMessage()).isEqualTo("pod evicted-pod was lost: EvictionByEvictionAPI: Eviction API:"
+                + " evicting; created pod evicted-pod-1 to run the Task again");
+          });
+      assertThat(watch.maxAlive()).as("never two pods of the Task at once").isEqualTo(1);
+      assertThat(watch.names()).containsExactlyInAnyOrder("evicted-pod", "evicted-pod-1");
+    }
   }
 
   @Test
@@ -224,7 +251,8 @@ class TaskLifecycleTest {
     assertThat(failed.getStatus().conditions().getFirst().getReason()).isEqualTo("ImagePullFailed");
     assertThat(failed.getStatus().conditions().getFirst().getMessage())
         .startsWith("image example.test/devbox:1 of container agent could not be pulled: ErrImagePull");
-    assertThat(client.batch().v1().jobs().inNamespace(ns).withName("pull").get().getSpec().getSuspend()).isTrue();
+    assertThat(failed.getStatus().podName()).isEqualTo("pull-pod");
+    client.pods().inNamespace(ns).withName("pull-pod").waitUntilCondition(p -> p == null, 60, TimeUnit.SECONDS);
   }
 
   /** The Task's events once they include {@code reason} (an event follows its status write). */
@@ -236,7 +264,89 @@ class TaskLifecycleTest {
         .orTimeout(60, TimeUnit.SECONDS).join().stream().filter(ofTask).toList();
   }
 
-  static List<Pod> podsOf(String namespace, String job) {
-    return client.pods().inNamespace(namespace).withLabel("job-name", job).list().getItems();
+  /** The pods of a Task of {@code namespace} that runs there. */
+  static List<Pod> podsOf(String namespace, String task) {
+    return client.pods().inNamespace(namespace).withLabel("kubeopencode.io/task", task).list().getItems();
+  }
+
+  /** The pod once kwok runs it. */
+  static Pod awaitRunning(String namespace, String pod) {
+    return client.pods().inNamespace(namespace).withName(pod).waitUntilCondition(
+        p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()), 60, TimeUnit.SECONDS);
+  }
+
+  /** Lets a held pod finish. */
+  static void release(String namespace, String pod) {
+    client.pods().inNamespace(namespace).withName(pod).edit(p -> {
+      p.getMetadata().getAnnotations().remove(PodOutcome.PREFIX + "hold");
+      return p;
+    });
+  }
+
+  /**
+   * Watches the pods of a Task, in the order the API server changed them: every name seen, and the most that were
+   * alive at once (neither Succeeded nor Failed, whether being deleted or not: their containers may still run).
+   */
+  static final class PodWatch implements AutoCloseable {
+    private final Map<String, Pod> pods = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Pod> firstSeen = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<String> names = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger maxAlive = new java.util.concurrent.atomic.AtomicInteger();
+    private final io.fabric8.kubernetes.client.informers.SharedIndexInformer<Pod> informer;
+
+    private PodWatch(String namespace, String task) {
+      informer = client.pods().inNamespace(namespace).withLabel("kubeopencode.io/task", task).inform(
+          new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+              seen(pod, false);
+            }
+
+            @Override
+            public void onUpdate(Pod old, Pod pod) {
+              seen(pod, false);
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean unknown) {
+              seen(pod, true);
+            }
+          });
+    }
+
+    static PodWatch of(String namespace, String task) {
+      return new PodWatch(namespace, task);
+    }
+
+    private synchronized void seen(Pod pod, boolean gone) {
+      names.add(pod.getMetadata().getName());
+      firstSeen.putIfAbsent(pod.getMetadata().getName(), pod);
+      if (gone) {
+        pods.remove(pod.getMetadata().getName());
+      } else {
+        pods.put(pod.getMetadata().getName(), pod);
+      }
+      long alive = pods.values().stream().filter(p -> p.getStatus() == null
+          || !java.util.Set.of("Succeeded", "Failed").contains(p.getStatus().getPhase())).count();
+      maxAlive.accumulateAndGet((int) alive, Math::max);
+    }
+
+    synchronized int maxAlive() {
+      return maxAlive.get();
+    }
+
+    /** The pod as it was first seen (as created, or as listed when the watch began). */
+    Pod firstSeen(String name) {
+      return firstSeen.get(name);
+    }
+
+    java.util.Set<String> names() {
+      return java.util.Set.copyOf(names);
+    }
+
+    @Override
+    public void close() {
+      informer.stop();
+    }
   }
 }

@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeopencode.api.v1alpha1.Agent;
 import io.kubeopencode.api.v1alpha1.AgentPodSpec;
@@ -42,8 +41,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What users of earlier KubeOpenCode releases rely on, seen through the API on a real API server (Job controller,
- * kwok nodes): the default Agent, cross-namespace contexts and system images, podName while running, the Queued
+ * What users of earlier KubeOpenCode releases rely on, seen through the API on a real API server (garbage
+ * collector, kwok nodes): the default Agent, cross-namespace contexts and system images, podName while running, the Queued
  * condition, outputs of a failed run, containers that cannot start, and agent pods under the restricted Pod Security
  * Standard.
  */
@@ -109,7 +108,7 @@ class UpstreamParityTest {
     task(ns, "quick-start", null, List.of());
 
     Task done = awaitTask(ns, "quick-start", phase(TaskPhase.Completed));
-    assertThat(client.batch().v1().jobs().inNamespace(ns).withName("quick-start").get().getMetadata().getLabels())
+    assertThat(client.pods().inNamespace(ns).withName("quick-start-pod").get().getMetadata().getLabels())
         .containsEntry("kubeopencode.io/agent", "default");
     assertThat(condition(done, "Queued").getReason()).isEqualTo("NoLimits");
     assertThat(condition(done, "Queued").getStatus()).isEqualTo("False");
@@ -125,8 +124,8 @@ class UpstreamParityTest {
     task(team, "review", new AgentReference("bot", agents), List.of());
 
     awaitTask(team, "review", phase(TaskPhase.Running));
-    String job = team + "-review";
-    assertThat(client.configMaps().inNamespace(agents).withName(job + "-context").get().getData().get("context.md"))
+    String run = team + "-review";
+    assertThat(client.configMaps().inNamespace(agents).withName(run + "-context").get().getData().get("context.md"))
         .isEqualTo("""
             <context name="rules" namespace="%s" type="ConfigMap">
             <file name="common.md">
@@ -137,8 +136,8 @@ class UpstreamParityTest {
             </file>
             </context>
             """.formatted(agents));
-    Job created = client.batch().v1().jobs().inNamespace(agents).withName(job).get();
-    assertThat(created.getSpec().getTemplate().getSpec().getInitContainers())
+    Pod created = client.pods().inNamespace(agents).withName(run + "-pod").get();
+    assertThat(created.getSpec().getInitContainers())
         .filteredOn(c -> c.getName().equals("context-init")).singleElement()
         .satisfies(c -> assertThat(c.getImage()).isEqualTo("example.test/system:agents"));
     client.resources(Task.class).inNamespace(team).withName("review").delete();
@@ -154,6 +153,7 @@ class UpstreamParityTest {
 
     List<Pod> pods = TaskLifecycleTest.podsOf(ns, "first");
     assertThat(running.getStatus().phase()).isEqualTo(TaskPhase.Running);
+    assertThat(running.getStatus().podName()).isEqualTo("first-pod");
     assertThat(pods).extracting(p -> p.getMetadata().getName()).containsExactly(running.getStatus().podName());
     assertThat(pods.getFirst().getMetadata().getLabels()).containsEntry("app", "kubeopencode");
     assertThat(client.configMaps().inNamespace(ns).withName("first-context").get().getMetadata().getLabels())
@@ -181,8 +181,9 @@ class UpstreamParityTest {
     assertThat(condition(failed, "Ready").getReason()).isEqualTo("ContainerStartFailed");
     assertThat(condition(failed, "Ready").getMessage()).startsWith("container agent cannot start:"
         + " CreateContainerConfigError: container has runAsNonRoot and image will run as root (for ");
-    assertThat(failed.getStatus().podName()).startsWith("refused-");
-    assertThat(client.batch().v1().jobs().inNamespace(ns).withName("refused").get().getSpec().getSuspend()).isTrue();
+    assertThat(failed.getStatus().podName()).isEqualTo("refused-pod");
+    // The pod is deleted instead of left to the kubelet's retries.
+    client.pods().inNamespace(ns).withName("refused-pod").waitUntilCondition(p -> p == null, 60, TimeUnit.SECONDS);
   }
 
   @Test
@@ -209,7 +210,7 @@ class UpstreamParityTest {
     task(restricted, "safe", AgentReference.of("secured"), List.of(new OutputParameter("o", "o", "none")));
 
     Task done = awaitTask(restricted, "safe", phase(TaskPhase.Completed));
-    assertThat(done.getStatus().podName()).startsWith("safe-");
+    assertThat(done.getStatus().podName()).isEqualTo("safe-pod");
     Pod asRoot = new io.fabric8.kubernetes.api.model.PodBuilder(client.pods().inNamespace(restricted)
         .withName(done.getStatus().podName()).get()).editMetadata().withName("as-root").withResourceVersion(null)
         .withOwnerReferences().endMetadata().editSpec().withSecurityContext(null).endSpec().withStatus(null).build();
@@ -234,8 +235,8 @@ class UpstreamParityTest {
     client.resource(raw).create();
 
     awaitTask(ns, "fetch", phase(TaskPhase.Completed));
-    Job job = client.batch().v1().jobs().inNamespace(ns).withName("fetch").get();
-    assertThat(job.getSpec().getTemplate().getSpec().getInitContainers()).filteredOn(c -> c.getName()
+    Pod pod = client.pods().inNamespace(ns).withName("fetch-pod").get();
+    assertThat(pod.getSpec().getInitContainers()).filteredOn(c -> c.getName()
         .equals("context-init")).singleElement().satisfies(c -> assertThat(c.getEnv())
             .anySatisfy(e -> assertThat(e.getValue()).contains("\"timeoutSeconds\":45")));
   }
