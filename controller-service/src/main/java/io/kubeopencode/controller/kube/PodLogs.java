@@ -1,20 +1,37 @@
 package io.kubeopencode.controller.kube;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kubeopencode.controller.reconcile.LogTail;
+import java.time.Duration;
 import java.util.Optional;
 
-/** Reads the end of a container's log (through the API server, from the node's kubelet). Best effort. */
-final class PodLogs {
+/**
+ * Reads the end of a container's log (through the API server, from the node's kubelet). Best effort, and bounded in
+ * time: a node that cannot serve logs makes the API server answer 500, which the shared client would retry with
+ * back-off for many seconds while a reconcile worker waits. This one asks once, with a short timeout.
+ */
+final class PodLogs implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(PodLogs.class.getName());
   static final int TAIL_LINES = 200;
   static final int LIMIT_BYTES = 64 * 1024;
+  static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-  private PodLogs() {}
+  private final KubernetesClient client;
+
+  PodLogs(KubernetesClient shared) {
+    Config config = new ConfigBuilder(shared.getConfiguration())
+        .withRequestRetryBackoffLimit(0)
+        .withRequestTimeout((int) TIMEOUT.toMillis())
+        .build();
+    this.client = new KubernetesClientBuilder().withConfig(config).build();
+  }
 
   /** The bounded tail, or empty when the log cannot be read (pod gone, node unreachable, no permission). */
-  static Optional<String> tail(KubernetesClient client, String namespace, String pod, String container) {
+  Optional<String> tail(String namespace, String pod, String container) {
     try {
       String log = client.pods().inNamespace(namespace).withName(pod).inContainer(container)
           .limitBytes(LIMIT_BYTES).tailingLines(TAIL_LINES).getLog();
@@ -23,5 +40,10 @@ final class PodLogs {
       LOG.log(System.Logger.Level.DEBUG, "no log tail for {0}/{1}: {2}", namespace, pod, e.getMessage());
       return Optional.empty();
     }
+  }
+
+  @Override
+  public void close() {
+    client.close();
   }
 }

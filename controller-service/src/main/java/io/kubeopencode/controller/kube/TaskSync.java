@@ -53,6 +53,7 @@ final class TaskSync {
   private final Map<String, ExpectedPod> podsExpected = new ConcurrentHashMap<>();
   private final Admissions admissions = new Admissions();
   private final AgentStatusWriter agentStatus;
+  private final PodLogs logs;
   private final String instance = UUID.randomUUID().toString().substring(0, 8);
   private final java.util.concurrent.ExecutorService events = java.util.concurrent.Executors.newFixedThreadPool(2,
       Thread.ofPlatform().name("events-", 0).daemon(true).factory());
@@ -62,6 +63,7 @@ final class TaskSync {
     this.client = client;
     this.caches = caches;
     this.agentStatus = new AgentStatusWriter(client, caches, clock);
+    this.logs = new PodLogs(client);
     this.view = new CachedClusterView(caches, client, admissions, agentStatus);
     this.reconciler = reconciler;
     this.metrics = metrics;
@@ -146,7 +148,7 @@ final class TaskSync {
               a.pods(), a.configMapName(), a.namespace());
         }
         case RequeueAfter a -> requeue = Optional.of(a.delay());
-        case CaptureLogTail a -> logTail = PodLogs.tail(client, a.namespace(), a.pod(), a.container()).orElse(null);
+        case CaptureLogTail a -> logTail = logs.tail(a.namespace(), a.pod(), a.container()).orElse(null);
         default -> {
           if (action instanceof UpdateStatus update && agentKey.isPresent() && quotaWait(current, update)) {
             metrics.quotaRejected(agentKey.get());
@@ -205,6 +207,7 @@ final class TaskSync {
 
   /** Stops posting Events, waiting briefly for those already handed over. */
   void close() {
+    logs.close();
     events.shutdown();
     try {
       events.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
