@@ -62,6 +62,7 @@ public final class ThroughputBenchmark {
         Map<String, Long> before = ApiRequests.scrape(client);
         long auditFrom = audit ? ApiRequests.auditLines(auditLog) : 0;
         double cpuAtStart = controller.cpuSeconds();
+        String loadBefore = loadAverage();
         TaskLoad load = new TaskLoad(client, ns, AGENT, timeline);
         TaskLoad.Created created = scenario.equals("burst")
             ? load.burst(scenario, Integer.getInteger("bench.tasks", 1000))
@@ -72,7 +73,7 @@ public final class ThroughputBenchmark {
         Map<String, Long> all = ApiRequests.difference(before, ApiRequests.scrape(client));
 
         ThroughputReport report = new ThroughputReport(System.out, created.names(), timeline);
-        report.header(title(scenario, created.names().size()), created, scenario.equals("burst") ? ""
+        report.header(title(scenario, created.names().size(), loadBefore), created, scenario.equals("burst") ? ""
             : " (target " + Integer.getInteger("bench.rate", 50) + "/s)");
         report.latencies();
         report.controller(figures);
@@ -91,9 +92,20 @@ public final class ThroughputBenchmark {
     }
   }
 
-  private static String title(String scenario, int tasks) {
+  private static String title(String scenario, int tasks, String loadBefore) {
     return scenario + ": " + tasks + " Tasks; kwok pods run " + runFor().toMillis() + " ms; Job controller at its"
-        + " default client rate; " + Runtime.getRuntime().availableProcessors() + " cores";
+        + " default client rate; " + Runtime.getRuntime().availableProcessors() + " cores, load average before "
+        + loadBefore;
+  }
+
+  /** The 1-, 5- and 15-minute load averages: what else ran on the machine shapes every figure. */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   /** An Agent without limits whose pods succeed on kwok after bench.run-ms (200 by default). */
