@@ -143,6 +143,10 @@ public final class ThroughputBenchmark {
       }
       Thread.sleep(100);
     }
+    if (finished < names.size()) {
+      System.err.printf("[bench] gave up waiting (bench.timeout-minutes): %d of %d Tasks unfinished%n",
+          names.size() - finished, names.size());
+    }
   }
 
   private static void awaitOrFail(String what, Duration limit, ControllerProcess controller, BooleanSupplier done)

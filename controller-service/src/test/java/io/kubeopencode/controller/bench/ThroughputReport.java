@@ -43,8 +43,8 @@ final class ThroughputReport {
     out.printf(Locale.ROOT, "finished %d Completed, %d Failed, %d unfinished; first created -> last finished %.1f s:"
         + " %.1f Tasks/s end to end%n", completed, failed, names.size() - completed - failed, (last - first) / 1e9,
         (completed + failed) / ((last - first) / 1e9));
-    out.printf("%-32s %6s %8s %8s %8s %8s%n", "from created (Task ADDED seen)", "n", "p50 ms", "p95 ms", "p99 ms",
-        "max ms");
+    out.printf("%-32s %6s %8s %8s %8s %8s%n", "from created (Task ADDED seen)", "seen", "p50 ms", "p95 ms",
+        "p99 ms", "max ms");
     // Which kind was seen first: a Job's Pod can be seen before the Job when the Job watch lags.
     Map<String, Long> kinds = entries.stream().filter(e -> e.workloadKind != null)
         .collect(Collectors.groupingBy(e -> e.workloadKind, TreeMap::new, Collectors.counting()));
@@ -85,21 +85,21 @@ final class ThroughputReport {
     return file;
   }
 
+  /** Percentiles over every Task: one not seen (yet) counts as slower than all, printed as "-". */
   private void row(String label, List<TaskTimeline.Entry> entries, ToLongFunction<TaskTimeline.Entry> at) {
     List<Double> ms = new ArrayList<>();
     for (TaskTimeline.Entry e : entries) {
       long t = at.applyAsLong(e);
-      if (t != 0 && start(e) != 0) {
-        ms.add((t - start(e)) / 1e6);
-      }
+      ms.add(t != 0 && start(e) != 0 ? (t - start(e)) / 1e6 : Double.POSITIVE_INFINITY);
     }
     ms.sort(Double::compare);
-    if (ms.isEmpty()) {
-      out.printf("%-32s %6d%n", label, 0);
-      return;
-    }
-    out.printf(Locale.ROOT, "%-32s %6d %8.0f %8.0f %8.0f %8.0f%n", label, ms.size(), percentile(ms, 50),
-        percentile(ms, 95), percentile(ms, 99), ms.getLast());
+    long seen = ms.stream().filter(Double::isFinite).count();
+    out.printf(Locale.ROOT, "%-32s %6d %8s %8s %8s %8s%n", label, seen, cell(percentile(ms, 50)),
+        cell(percentile(ms, 95)), cell(percentile(ms, 99)), cell(ms.getLast()));
+  }
+
+  private static String cell(double ms) {
+    return Double.isFinite(ms) ? String.format(Locale.ROOT, "%.0f", ms) : "-";
   }
 
   /** When the Task's ADDED was seen; the create call's return if the watch missed it. */
