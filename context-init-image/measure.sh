@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Measures start-up time and peak memory (max RSS) of both roles, as docs/context-init.md reports them.
-# Usage: context-init-image/measure.sh [runs]   (after ./mvnw -pl context-init-image -am package)
+# Usage: context-init-image/measure.sh [runs]   (builds the module through the reactor first)
 # Needs GNU time (/usr/bin/time) and python3 (a local HTTP server for the URL context).
 set -euo pipefail
 
 runs="${1:-7}"
 here="$(cd "$(dirname "$0")" && pwd)"
 jar="$here/target/kubeopencode-context-init.jar"
-java="${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}"
-[ -f "$jar" ] || { echo "build first: ./mvnw -pl context-init-image -am package -DskipTests" >&2; exit 1; }
+# The JDK the build uses (>= 21; select-jdk.sh runs in a subshell: it leaves globbing off).
+java="${JAVA:-$(. "$(dirname "$here")/.mvn/select-jdk.sh" && echo "$JAVA_HOME/bin/java")}"
+# The jar and target/libs/ from one reactor run: nothing of this project needs to be in ~/.m2.
+(cd "$(dirname "$here")" && . .mvn/select-jdk.sh && . hack/lib/bench-build.sh && bench_mvn context-init-image package -DskipTests)
 
 work="$(mktemp -d)"
 server_pid=""

@@ -10,6 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 . .mvn/select-jdk.sh
+. hack/lib/bench-build.sh
 which="${1:-}"
 case "$which" in
   drain) main=BacklogDrainBenchmark
@@ -18,13 +19,8 @@ case "$which" in
   selector) main=RetentionSelectorBenchmark; props=(-Dbench.tasks="${2:-10000}" -Dbench.rounds="${3:-12}") ;;
   *) sed -n '3,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
-cp_file="$(mktemp)"
-trap 'rm -f "$cp_file"' EXIT
-# One reactor run with -am: the sibling modules resolve to their target/classes, not to stale jars in ~/.m2.
-# (Every module writes the file; the selected one comes last.)
-./mvnw -B -q -pl cleanup-service -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$cp_file" >/dev/null
-[ "$which" = selector ] || bash hack/kube-binaries.sh >/dev/null
+bench_build cleanup-service
+[ "$which" = selector ] || bench_kube_binaries
 "$JAVA_HOME/bin/java" -Dkubeopencode.root="$root" "${props[@]}" -Djava.util.logging.config.file=/dev/null \
-  -cp "cleanup-service/target/test-classes:cleanup-service/target/classes:$(cat "$cp_file")" \
+  -cp "$bench_classpath" \
   "io.kubeopencode.cleanup.bench.$main"

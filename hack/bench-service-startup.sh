@@ -6,14 +6,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 . .mvn/select-jdk.sh
-cp_file="$(mktemp)"
-trap 'rm -f "$cp_file"' EXIT
-# One reactor run with -am: the sibling modules resolve to their target/classes, not to stale jars in ~/.m2.
-# (Every module writes the file; the selected one comes last.)
-./mvnw -B -q -pl service-support -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$cp_file" >/dev/null
+. hack/lib/bench-build.sh
+bench_build service-support
 for _ in $(seq "${1:-5}"); do
   "$JAVA_HOME/bin/java" -Djava.util.logging.config.file=/dev/null \
-    -cp "service-support/target/test-classes:service-support/target/classes:$(cat "$cp_file")" \
+    -cp "$bench_classpath" \
     io.kubeopencode.service.bench.StartupBenchmark
 done

@@ -3,7 +3,7 @@
 # `git daemon` on 127.0.0.1 (the same C upload-pack answers both), at depth 1 and with full history. Prints median wall
 # time and peak RSS (GNU time %M: the largest single process; git's index-pack included) and the ratios.
 #
-# Usage: git-init-image/bench/bench.sh [runs]   (after ./mvnw -pl git-init-image -am install -DskipTests)
+# Usage: git-init-image/bench/bench.sh [runs]   (builds the module through the reactor first)
 # Env:   FILES, COMMITS (repository size), JAVA (java binary), JAVA_OPTS (JVM flags to measure), BENCH_DIR (work dir).
 # git-init runs as in the image: signatures stripped from the jars, an AppCDS archive from a training clone.
 set -euo pipefail
@@ -15,12 +15,14 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 MODULE="$(dirname "$HERE")"
 # tmpfs by default: on a shared disk, file-creation latency of other jobs swamps both tools' numbers.
 if [ -d /dev/shm ]; then BENCH_DIR="${BENCH_DIR:-/dev/shm/git-init-bench}"; else BENCH_DIR="${BENCH_DIR:-/tmp/git-init-bench}"; fi
-JAVA="${JAVA:-$(command -v java)}"
+# The JDK the build uses (>= 21; select-jdk.sh runs in a subshell: it leaves globbing off).
+JAVA="${JAVA:-$(. "$(dirname "$MODULE")/.mvn/select-jdk.sh" && echo "$JAVA_HOME/bin/java")}"
 JAVA_OPTS="${JAVA_OPTS:-$(cat "$MODULE/src/main/docker/jvm-flags")}"
 TIME=/usr/bin/time
 PYTHON="$(command -v /usr/bin/python3 || command -v python3)"
 [ -x "$TIME" ] || { echo "bench: needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 1; }
-[ -f "$MODULE/target/kubeopencode-git-init.jar" ] || { echo "bench: build the module first" >&2; exit 1; }
+# The jar and target/libs/ from one reactor run: nothing of this project needs to be in ~/.m2.
+(cd "$(dirname "$MODULE")" && . .mvn/select-jdk.sh && . hack/lib/bench-build.sh && bench_mvn git-init-image package -DskipTests)
 
 mkdir -p "$BENCH_DIR"
 REPOS="$BENCH_DIR/repos"

@@ -63,6 +63,14 @@ public final class KubeCluster implements AutoCloseable {
 
   /** Starts etcd and kube-apiserver (a few seconds), both listening on 127.0.0.1 only. */
   public static KubeCluster start() {
+    return start(Map.of());
+  }
+
+  /**
+   * As {@link #start()}, with extra kube-apiserver flags (name with its dashes, value), e.g. an audit log for a
+   * benchmark. The loopback flags cannot be overridden.
+   */
+  public static KubeCluster start(Map<String, String> apiServerFlags) {
     KubeBinaries binaries = KubeBinaries.provision();
     Path workDir;
     try {
@@ -70,7 +78,9 @@ public final class KubeCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    KubeAPIServer apiServer = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+    KubeAPIServerConfigBuilder config = KubeAPIServerConfigBuilder.anAPIServerConfig();
+    apiServerFlags.forEach(config::withApiServerFlag);
+    KubeAPIServer apiServer = new KubeAPIServer(config
         .withOfflineMode(true)
         .withTestDir(LoopbackEtcd.kubeApiTestDir(binaries, workDir.resolve("kube-api-test")).toString())
         .withApiServerVersion(binaries.kubernetesVersion())
