@@ -30,4 +30,9 @@ final class ControllerMeterHolder implements ControllerMetrics {
   public void quotaRejected(String agentKey) {
     delegate.quotaRejected(agentKey);
   }
+
+  @Override
+  public void eventRecorded(String result) {
+    delegate.eventRecorded(result);
+  }
 }

@@ -24,6 +24,7 @@ final class ControllerMeters implements ControllerMetrics, AutoCloseable {
   private final Caches caches;
   private final Map<String, Timer> admissionWait = new ConcurrentHashMap<>();
   private final Map<String, Counter> quotaRejections = new ConcurrentHashMap<>();
+  private final Map<String, Counter> events = new ConcurrentHashMap<>();
 
   ControllerMeters(MeterRegistry registry, WorkQueue queue, Caches caches) {
     this.registry = registry;
@@ -70,6 +71,13 @@ final class ControllerMeters implements ControllerMetrics, AutoCloseable {
     quotaRejections.computeIfAbsent(agentKey, key -> registry.getOrCreate(Counter.builder(PREFIX
         + "agent.quota.rejected").tags(List.of(Tag.create("agent", key)))
         .description("Task starts delayed because the Agent's start quota was used up"))).increment();
+  }
+
+  @Override
+  public void eventRecorded(String result) {
+    events.computeIfAbsent(result, r -> registry.getOrCreate(Counter.builder(PREFIX + "events")
+        .tags(List.of(Tag.create("result", r)))
+        .description("Task Events by result: posted, failed, dropped (queue full)"))).increment();
   }
 
   /** The registry is the JVM's: take our meters out, so they never report a stopped controller. */

@@ -15,6 +15,9 @@ public interface ControllerMetrics {
   /** A Task had to wait because its Agent's start quota was used up. */
   void quotaRejected(String agentKey);
 
+  /** A Task's Event was posted, failed, or dropped because the queue was full ({@link TaskEventRecorder}). */
+  default void eventRecorded(String result) {}
+
   ControllerMetrics NONE = new ControllerMetrics() {
     @Override
     public void reconciled(String result, Duration duration) {}
