@@ -1,13 +1,13 @@
 package io.kubeopencode.cleanup;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.helidon.config.Config;
 import io.kubeopencode.cleanup.kube.CleanupLoop;
 import io.kubeopencode.cleanup.kube.RetentionCaches;
 import io.kubeopencode.cleanup.kube.TaskDeleter;
 import io.kubeopencode.cleanup.retention.RetentionSelector;
 import io.kubeopencode.service.FatalErrors;
+import io.kubeopencode.service.KubeClients;
 import io.kubeopencode.service.LeaderElection;
 import io.kubeopencode.service.LeadershipListener;
 import io.kubeopencode.service.ObservableServer;
@@ -37,7 +37,7 @@ public final class Main {
   public static void main(String[] args) {
     FatalErrors.install();
     // The client lives as long as the JVM: shutdown steps still use it (releasing the lease).
-    start(ServiceConfig.load(), new KubernetesClientBuilder().build());
+    start(ServiceConfig.load(), KubeClients.create());
   }
 
   /** Starts everything; the returned handle (and SIGTERM) stops it. */

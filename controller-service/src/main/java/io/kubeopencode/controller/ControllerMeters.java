@@ -20,18 +20,19 @@ final class ControllerMeters implements ControllerMetrics, AutoCloseable {
   private final MeterRegistry registry;
   private final Map<String, Counter> reconciles = new ConcurrentHashMap<>();
   private final Timer duration;
-  private final Counter jobsCreated;
+  private final Counter podsCreated;
   private final Caches caches;
   private final Map<String, Timer> admissionWait = new ConcurrentHashMap<>();
   private final Map<String, Counter> quotaRejections = new ConcurrentHashMap<>();
+  private final Map<String, Counter> events = new ConcurrentHashMap<>();
 
   ControllerMeters(MeterRegistry registry, WorkQueue queue, Caches caches) {
     this.registry = registry;
     this.caches = caches;
     this.duration = registry.getOrCreate(Timer.builder(PREFIX + "reconcile.duration")
         .description("Time to reconcile one Task"));
-    this.jobsCreated = registry.getOrCreate(Counter.builder(PREFIX + "jobs.created")
-        .description("Jobs created for Tasks"));
+    this.podsCreated = registry.getOrCreate(Counter.builder(PREFIX + "pods.created")
+        .description("Pods created for Tasks (first pods and replacements)"));
     registry.getOrCreate(Gauge.builder(PREFIX + "workqueue.depth", queue::depth)
         .description("Task keys waiting to be reconciled"));
     for (TaskPhase phase : TaskPhase.values()) {
@@ -50,8 +51,8 @@ final class ControllerMeters implements ControllerMetrics, AutoCloseable {
   }
 
   @Override
-  public void jobCreated() {
-    jobsCreated.increment();
+  public void podCreated() {
+    podsCreated.increment();
   }
 
   @Override
@@ -70,6 +71,13 @@ final class ControllerMeters implements ControllerMetrics, AutoCloseable {
     quotaRejections.computeIfAbsent(agentKey, key -> registry.getOrCreate(Counter.builder(PREFIX
         + "agent.quota.rejected").tags(List.of(Tag.create("agent", key)))
         .description("Task starts delayed because the Agent's start quota was used up"))).increment();
+  }
+
+  @Override
+  public void eventRecorded(String result) {
+    events.computeIfAbsent(result, r -> registry.getOrCreate(Counter.builder(PREFIX + "events")
+        .tags(List.of(Tag.create("result", r)))
+        .description("Task Events by result: posted, failed, dropped (queue full)"))).increment();
   }
 
   /** The registry is the JVM's: take our meters out, so they never report a stopped controller. */

@@ -1,13 +1,13 @@
 package io.kubeopencode.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.helidon.config.Config;
 import io.kubeopencode.controller.kube.Caches;
 import io.kubeopencode.controller.kube.TaskController;
 import io.kubeopencode.controller.kube.WorkQueue;
 import io.kubeopencode.controller.reconcile.TaskReconciler;
 import io.kubeopencode.service.FatalErrors;
+import io.kubeopencode.service.KubeClients;
 import io.kubeopencode.service.LeaderElection;
 import io.kubeopencode.service.LeadershipListener;
 import io.kubeopencode.service.ObservableServer;
@@ -36,7 +36,7 @@ public final class Main {
   public static void main(String[] args) {
     FatalErrors.install();
     // The client lives as long as the JVM: shutdown steps still use it (releasing the lease).
-    start(ServiceConfig.load(), new KubernetesClientBuilder().build());
+    start(ServiceConfig.load(), KubeClients.create());
   }
 
   /** Starts everything; the returned handle (and SIGTERM) stops it. */
@@ -53,9 +53,11 @@ public final class Main {
             + " (are the CRDs installed? kubectl apply --server-side -f charts/kubeopencode/crds/)");
       }
     });
-    ControllerMeterHolder meters = new ControllerMeterHolder();
+    // Meters first, then leadership: the workers may start (once the informers have synced) while the web server is
+    // still starting, which takes a cold JVM a second or more; its health checks are not on the first Task's path.
+    ControllerMeters controllerMeters = new ControllerMeters(ObservableServer.sharedMeterRegistry(), queue, caches);
     TaskController controller = new TaskController(client, caches, queue, agentQueue,
-        new TaskReconciler(settings.images(), settings.containerStartGrace(), Clock.systemUTC()), meters,
+        new TaskReconciler(settings.images(), settings.containerStartGrace(), Clock.systemUTC()), controllerMeters,
         Clock.systemUTC(), settings.workers());
     LeaderElection election = new LeaderElection(client, ServiceConfig.leaderElection(config,
         "kubeopencode-controller"), new LeadershipListener() {
@@ -70,17 +72,25 @@ public final class Main {
             controller.stop();
           }
         });
-    ObservableServer server = ObservableServer.builder(config)
-        .startup("informers", caches::hasSynced)
-        .readiness("informers", caches::hasSynced)
-        .readiness("leader-election", election::isHealthy)
-        .liveness("leader-election", election::isHealthy)
-        .liveness("informers", caches::isWatching)
-        .liveness("reconcile-workers", controller::workersAlive)
-        .start();
-    ControllerMeters controllerMeters = new ControllerMeters(server.meterRegistry(), queue, caches);
-    meters.set(controllerMeters);
     election.start();
+    ObservableServer server;
+    try {
+      server = ObservableServer.builder(config)
+          .startup("informers", caches::hasSynced)
+          .readiness("informers", caches::hasSynced)
+          .readiness("leader-election", election::isHealthy)
+          .liveness("leader-election", election::isHealthy)
+          .liveness("informers", caches::isWatching)
+          .liveness("reconcile-workers", controller::workersAlive)
+          .start();
+    } catch (RuntimeException e) {
+      // No server (the port is taken, say): stop what already runs, so the process can end.
+      election.close();
+      controller.close();
+      caches.close();
+      controllerMeters.close();
+      throw e;
+    }
     ShutdownCoordinator shutdown = new ShutdownCoordinator(ServiceConfig.shutdownTimeout(config))
         .register("web server", server::close)
         .register("metrics", controllerMeters::close)

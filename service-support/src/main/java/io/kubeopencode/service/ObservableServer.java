@@ -61,6 +61,14 @@ public final class ObservableServer implements AutoCloseable {
     return meterRegistry;
   }
 
+  /**
+   * The registry every {@code ObservableServer} of this JVM serves (Helidon's, from its service registry), available
+   * before a server starts: a service can register its meters first and start working before its web server is up.
+   */
+  public static MeterRegistry sharedMeterRegistry() {
+    return Services.get(MeterRegistry.class); // Helidon 4.4's replacement for the global registry
+  }
+
   public boolean isRunning() {
     return server.isRunning();
   }
@@ -116,7 +124,7 @@ public final class ObservableServer implements AutoCloseable {
     /** Builds and starts the server; returns once it accepts connections. */
     public ObservableServer start() {
       long started = System.nanoTime();
-      MeterRegistry registry = Services.get(MeterRegistry.class); // Helidon 4.4's replacement for the global registry
+      MeterRegistry registry = sharedMeterRegistry();
       HealthObserverConfig.Builder health = HealthObserver.builder()
           .details(true) // the JSON names each check and its message; status codes are the same either way
           .useSystemServices(false);

@@ -57,8 +57,9 @@ public final class Caches implements AutoCloseable {
     configs = new InformerSet<>(ns -> ns == null ? client.resources(KubeOpenCodeConfig.class).inAnyNamespace()
         : client.resources(KubeOpenCodeConfig.class).inNamespace(ns), namespaces, resync, Map.of(), null, null);
     Function<Pod, List<String>> byTask = pod -> ownerTask(pod).map(List::of).orElse(List.of());
+    // No resync of pods: the Tasks' own resync already reconciles every Task; a second one would double the work.
     pods = new InformerSet<>(ns -> (ns == null ? client.pods().inAnyNamespace() : client.pods().inNamespace(ns))
-        .withLabel(KubeOpenCode.LABEL_MANAGED_BY, KubeOpenCode.MANAGED_BY_VALUE), namespaces, resync,
+        .withLabel(KubeOpenCode.LABEL_MANAGED_BY, KubeOpenCode.MANAGED_BY_VALUE), namespaces, Duration.ZERO,
         Map.of(PODS_BY_TASK, byTask), null, handler(pod -> ownerTask(pod).ifPresent(enqueue)));
   }
 

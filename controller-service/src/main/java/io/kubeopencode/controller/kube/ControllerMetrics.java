@@ -7,7 +7,7 @@ public interface ControllerMetrics {
   /** {@code result}: success, requeue or error. */
   void reconciled(String result, Duration duration);
 
-  void jobCreated();
+  void podCreated();
 
   /** A Task of a limited Agent ({@code namespace/name}) started after waiting {@code waited} since creation. */
   void admitted(String agentKey, Duration waited);
@@ -15,12 +15,15 @@ public interface ControllerMetrics {
   /** A Task had to wait because its Agent's start quota was used up. */
   void quotaRejected(String agentKey);
 
+  /** A Task's Event was posted, failed, or dropped because the queue was full ({@link TaskEventRecorder}). */
+  default void eventRecorded(String result) {}
+
   ControllerMetrics NONE = new ControllerMetrics() {
     @Override
     public void reconciled(String result, Duration duration) {}
 
     @Override
-    public void jobCreated() {}
+    public void podCreated() {}
 
     @Override
     public void admitted(String agentKey, Duration waited) {}

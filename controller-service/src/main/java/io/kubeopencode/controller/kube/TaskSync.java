@@ -1,7 +1,5 @@
 package io.kubeopencode.controller.kube;
 
-import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kubeopencode.api.KubeOpenCode;
@@ -27,7 +25,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -54,9 +51,7 @@ final class TaskSync {
   private final Admissions admissions = new Admissions();
   private final AgentStatusWriter agentStatus;
   private final PodLogs logs;
-  private final String instance = UUID.randomUUID().toString().substring(0, 8);
-  private final java.util.concurrent.ExecutorService events = java.util.concurrent.Executors.newFixedThreadPool(2,
-      Thread.ofPlatform().name("events-", 0).daemon(true).factory());
+  private final TaskEventRecorder events;
 
   TaskSync(KubernetesClient client, Caches caches, TaskReconciler reconciler, ControllerMetrics metrics,
       Clock clock) {
@@ -68,6 +63,7 @@ final class TaskSync {
     this.reconciler = reconciler;
     this.metrics = metrics;
     this.clock = clock;
+    this.events = new TaskEventRecorder(client, metrics, clock);
   }
 
   /**
@@ -172,7 +168,7 @@ final class TaskSync {
   private boolean createPod(CreatePod a, String key, Task task, RecordStart recordedStart) {
     try {
       client.resource(a.pod()).create();
-      metrics.jobCreated();
+      metrics.podCreated();
       LOG.log(System.Logger.Level.INFO, "task {0}: created pod {1}", key, a.pod().getMetadata().getName());
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
@@ -208,12 +204,7 @@ final class TaskSync {
   /** Stops posting Events, waiting briefly for those already handed over. */
   void close() {
     logs.close();
-    events.shutdown();
-    try {
-      events.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    events.close();
   }
 
   /** A start whose pod was refused does not count against the quota. */
@@ -318,37 +309,9 @@ final class TaskSync {
           update.status().conditions().isEmpty() ? "" : update.status().conditions().getFirst().getReason());
     } else if (action instanceof RecordEvent event) {
       // Off the worker thread: an Event is best effort and must not delay the next Task.
-      events.execute(() -> recordEvent(task, event));
+      events.record(task, event);
     }
     return true;
-  }
-
-  private void recordEvent(Task task, RecordEvent event) {
-    String now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-    try {
-      client.v1().events().inNamespace(task.getMetadata().getNamespace()).resource(new EventBuilder()
-          .withNewMetadata()
-            .withGenerateName(task.getMetadata().getName() + ".")
-            .withNamespace(task.getMetadata().getNamespace())
-          .endMetadata()
-          .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(task.getApiVersion())
-              .withKind(task.getKind()).withNamespace(task.getMetadata().getNamespace())
-              .withName(task.getMetadata().getName()).withUid(task.getMetadata().getUid())
-              .withResourceVersion(task.getMetadata().getResourceVersion()).build())
-          .withType(event.warning() ? "Warning" : "Normal")
-          .withReason(event.reason())
-          .withMessage(event.message())
-          .withFirstTimestamp(now)
-          .withLastTimestamp(now)
-          .withCount(1)
-          .withNewSource().withComponent("kubeopencode-controller").endSource()
-          .withReportingComponent("kubeopencode.io/controller")
-          .withReportingInstance(instance)
-          .build()).create();
-    } catch (KubernetesClientException e) {
-      // Events are best effort: losing one must not fail or repeat the reconcile.
-      LOG.log(System.Logger.Level.DEBUG, "could not record event {0}: {1}", event.reason(), e.getMessage());
-    }
   }
 
   /** A pod created moments ago that the cache does not show yet; once it does, or after the TTL, forgotten. */

@@ -63,7 +63,7 @@ final class InProcessController implements AutoCloseable {
     }
 
     @Override
-    public void jobCreated() {}
+    public void podCreated() {}
 
     @Override
     public void admitted(String agentKey, Duration waited) {}

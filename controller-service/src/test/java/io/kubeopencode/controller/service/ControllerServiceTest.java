@@ -83,7 +83,7 @@ class ControllerServiceTest {
           "kubeopencode_agent_admission_wait_seconds_count\\{[^}]*" + agent + "[^}]*} 1\\.0",
           "kubeopencode_agent_quota_rejected_total\\{[^}]*" + agent + "[^}]*} 1\\.0",
           "kubeopencode_agent_queue_length\\{[^}]*" + agent + "[^}]*} 1\\.0",
-          "kubeopencode_jobs_created_total(\\{[^}]*})? 1\\.0",
+          "kubeopencode_pods_created_total(\\{[^}]*})? 1\\.0",
           "kubeopencode_reconciles_total\\{[^}]*result=\"success\"[^}]*} [1-9]",
           "kubeopencode_tasks\\{[^}]*phase=\"Completed\"[^}]*} 1\\.0",
           "kubeopencode_tasks\\{[^}]*phase=\"Queued\"[^}]*} 1\\.0",
