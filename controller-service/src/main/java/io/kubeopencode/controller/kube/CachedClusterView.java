@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The cluster as the informer caches see it. The one exception is ConfigMaps: users' ConfigMaps named by contexts
- * are read with a GET when a Task starts (once per Task), because caching every ConfigMap of the cluster would cost
- * far more memory than those few reads.
+ * The cluster as the informer caches see it. The exceptions: users' ConfigMaps named by contexts are read with a GET
+ * when a Task starts (once per Task), because caching every ConfigMap of the cluster would cost far more memory than
+ * those few reads; and an Agent or TaskTemplate the cache does not have is asked for once before its Task fails.
  */
 final class CachedClusterView implements ClusterView {
   private final Caches caches;
@@ -38,6 +38,16 @@ final class CachedClusterView implements ClusterView {
   @Override
   public Optional<Agent> agent(String namespace, String name) {
     return agentStatus.latest(namespace, name);
+  }
+
+  @Override
+  public Optional<TaskTemplate> templateUncached(String namespace, String name) {
+    return Optional.ofNullable(client.resources(TaskTemplate.class).inNamespace(namespace).withName(name).get());
+  }
+
+  @Override
+  public Optional<Agent> agentUncached(String namespace, String name) {
+    return Optional.ofNullable(client.resources(Agent.class).inNamespace(namespace).withName(name).get());
   }
 
   @Override

@@ -14,6 +14,18 @@ public interface ClusterView {
 
   Optional<Agent> agent(String namespace, String name);
 
+  /**
+   * The TaskTemplate and Agent as the API server has them, asked only before a Task fails for their absence: the
+   * caches are separate watches, so one created a moment before its Task may not be in the cache yet.
+   */
+  default Optional<TaskTemplate> templateUncached(String namespace, String name) {
+    return template(namespace, name);
+  }
+
+  default Optional<Agent> agentUncached(String namespace, String name) {
+    return agent(namespace, name);
+  }
+
   /** The namespace's KubeOpenCodeConfig (named {@code default}). */
   Optional<KubeOpenCodeConfig> config(String namespace);
 

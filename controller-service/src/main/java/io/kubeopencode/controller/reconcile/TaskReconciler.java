@@ -101,11 +101,20 @@ public final class TaskReconciler {
         .orElse(task.getMetadata().getNamespace());
   }
 
-  /** Everything a pod is built from, once the Task's references resolved; or why they did not. */
+  /**
+   * The API server has an Agent or TaskTemplate that the cache does not show yet (separate watches; it was created a
+   * moment before the Task): look again shortly rather than fail the Task, or decide without the cache's view.
+   */
+  private static final List<Action> CACHE_BEHIND = List.of(new Action.RequeueAfter(Duration.ofSeconds(1)));
+
+  /**
+   * Everything a pod is built from, once the Task's references resolved; or, in {@code instead}, what to do because
+   * they did not (fail the Task, or wait for the cache).
+   */
   private record Prepared(AgentPodBuilder.Inputs inputs, Agent agent, String agentNamespace, String agentName,
-      List<Action> failure) {
-    static Prepared failed(List<Action> failure) {
-      return new Prepared(null, null, null, null, failure);
+      List<Action> instead) {
+    static Prepared instead(List<Action> actions) {
+      return new Prepared(null, null, null, null, actions);
     }
   }
 
@@ -116,8 +125,11 @@ public final class TaskReconciler {
     if (templateRef != null) {
       String templateNs = templateRef.namespace() != null ? templateRef.namespace() : namespace;
       Optional<TaskTemplate> found = view.template(templateNs, templateRef.name());
+      if (found.isEmpty() && view.templateUncached(templateNs, templateRef.name()).isPresent()) {
+        return Prepared.instead(CACHE_BEHIND);
+      }
       if (found.isEmpty()) {
-        return Prepared.failed(fail(task, Reasons.TEMPLATE_NOT_FOUND, "TaskTemplate " + templateNs + "/"
+        return Prepared.instead(fail(task, Reasons.TEMPLATE_NOT_FOUND, "TaskTemplate " + templateNs + "/"
             + templateRef.name() + " not found"));
       }
       template = Optional.ofNullable(found.get().getSpec());
@@ -126,13 +138,16 @@ public final class TaskReconciler {
     AgentReference agentRef = merged.agentRef() != null ? merged.agentRef() : AgentKeys.defaultAgent();
     String agentNs = agentRef.namespace() != null ? agentRef.namespace() : namespace;
     Optional<Agent> agent = view.agent(agentNs, agentRef.name());
+    if (agent.isEmpty() && view.agentUncached(agentNs, agentRef.name()).isPresent()) {
+      return Prepared.instead(CACHE_BEHIND);
+    }
     if (agent.isEmpty() || agent.get().getSpec() == null) {
-      return Prepared.failed(fail(task, Reasons.AGENT_NOT_FOUND, "Agent " + agentNs + "/" + agentRef.name()
+      return Prepared.instead(fail(task, Reasons.AGENT_NOT_FOUND, "Agent " + agentNs + "/" + agentRef.name()
           + " not found" + (merged.agentRef() == null ? " (the Task names no Agent, so it runs with the Agent named '"
               + agentRef.name() + "' of its namespace)" : "")));
     }
     if (!agentNs.equals(namespace) && !NamespaceGlobs.allows(agent.get().getSpec().allowedNamespaces(), namespace)) {
-      return Prepared.failed(fail(task, Reasons.NAMESPACE_NOT_ALLOWED, "Agent " + agentNs + "/" + agentRef.name()
+      return Prepared.instead(fail(task, Reasons.NAMESPACE_NOT_ALLOWED, "Agent " + agentNs + "/" + agentRef.name()
           + " does not allow Tasks from namespace " + namespace + " (allowedNamespaces: "
           + agent.get().getSpec().allowedNamespaces() + ")"));
     }
@@ -146,14 +161,14 @@ public final class TaskReconciler {
           config != null && config.getSpec() != null ? config.getSpec().systemImage() : null, agentNs),
           agent.get(), agentNs, agentRef.name(), null);
     } catch (TaskFailure f) {
-      return Prepared.failed(fail(task, f.reason(), f.getMessage()));
+      return Prepared.instead(fail(task, f.reason(), f.getMessage()));
     }
   }
 
   private List<Action> start(Task task, ClusterView view) {
     Prepared prepared = prepare(task, view);
-    if (prepared.failure() != null) {
-      return prepared.failure();
+    if (prepared.instead() != null) {
+      return prepared.instead();
     }
     String namespace = task.getMetadata().getNamespace();
     Agent agent = prepared.agent();
@@ -187,8 +202,8 @@ public final class TaskReconciler {
   /** The next pod of a Running Task whose pod was lost, planned again from the current Agent and contexts. */
   private List<Action> replace(Task task, ClusterView view, int attempt, String why) {
     Prepared prepared = prepare(task, view);
-    if (prepared.failure() != null) {
-      return prepared.failure();
+    if (prepared.instead() != null) {
+      return prepared.instead();
     }
     AgentPodBuilder.Inputs inputs = prepared.inputs();
     Pod pod = AgentPodBuilder.pod(inputs, attempt, deadlineSeconds(inputs.merged(), task.getStatus().startTime()));

@@ -17,6 +17,23 @@ final class FakeCluster implements ClusterView {
   private final Map<String, HasMetadata> objects = new HashMap<>();
   private final List<Pod> pods = new ArrayList<>();
   private final Map<String, AgentWorkload> workloads = new HashMap<>();
+  private final Map<String, HasMetadata> uncached = new HashMap<>();
+
+  /** An object the API server has but the caches do not show yet. */
+  FakeCluster addUncached(HasMetadata object) {
+    uncached.put(key(object.getClass(), object.getMetadata().getNamespace(), object.getMetadata().getName()), object);
+    return this;
+  }
+
+  @Override
+  public Optional<Agent> agentUncached(String namespace, String name) {
+    return Optional.ofNullable((Agent) uncached.get(key(Agent.class, namespace, name)));
+  }
+
+  @Override
+  public Optional<TaskTemplate> templateUncached(String namespace, String name) {
+    return Optional.ofNullable((TaskTemplate) uncached.get(key(TaskTemplate.class, namespace, name)));
+  }
 
   FakeCluster workload(String agentKey, AgentWorkload workload) {
     workloads.put(agentKey, workload);

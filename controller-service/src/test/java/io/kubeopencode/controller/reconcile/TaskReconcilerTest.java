@@ -104,6 +104,25 @@ class TaskReconcilerTest {
   }
 
   @Test
+  void anAgentOrTemplateTheCacheDoesNotShowYetIsWaitedForNotAReasonToFail() {
+    TaskTemplate template = new TaskTemplate();
+    template.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName("tpl").build());
+    template.setSpec(new TaskTemplateSpec("Review.", AgentReference.of("late"), null, null));
+    FakeCluster behind = new FakeCluster().addUncached(template)
+        .addUncached(Fixtures.agent("late", Fixtures.agentSpec(List.of(), List.of(), null)));
+
+    Task task = Fixtures.task("t", Fixtures.templated("tpl"));
+
+    assertThat(reconciler.reconcile(task, behind, false)).as("the template exists: wait for the cache")
+        .containsExactly(new Action.RequeueAfter(java.time.Duration.ofSeconds(1)));
+    behind.add(template);
+    assertThat(reconciler.reconcile(task, behind, false)).as("so does the Agent")
+        .containsExactly(new Action.RequeueAfter(java.time.Duration.ofSeconds(1)));
+    behind.add(Fixtures.agent("late", Fixtures.agentSpec(List.of(), List.of(), null)));
+    assertThat(reconciler.reconcile(task, behind, false)).anyMatch(CreatePod.class::isInstance);
+  }
+
+  @Test
   void missingTemplateFailsTheTask() {
     assertFailed(reconciler.reconcile(Fixtures.task("t", Fixtures.templated("tpl")), cluster, false),
         "TemplateNotFound", "TaskTemplate team-a/tpl not found");
