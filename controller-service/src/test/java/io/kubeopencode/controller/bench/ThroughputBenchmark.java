@@ -25,7 +25,7 @@ import java.util.function.BooleanSupplier;
  * controller's CPU time and RSS, and writes a per-Task CSV. Run with hack/bench-throughput.sh; not a test.
  */
 public final class ThroughputBenchmark {
-  private static final String AGENT = "agent";
+  static final String AGENT = "agent";
   private static final Path ROOT = KubeBinaries.projectRoot();
 
   private ThroughputBenchmark() {}
@@ -109,7 +109,7 @@ public final class ThroughputBenchmark {
   }
 
   /** An Agent without limits whose pods succeed on kwok after bench.run-ms (200 by default). */
-  private static Agent agent(String ns) {
+  static Agent agent(String ns) {
     Agent agent = new Agent();
     agent.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(AGENT).build());
     agent.setSpec(new AgentSpec(null, null, "/workspace", null, null, null, null,
