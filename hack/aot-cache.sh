@@ -12,6 +12,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 . .mvn/select-jdk.sh
 . hack/lib/bench-build.sh
+. hack/lib/aot.sh
 java="$JAVA_HOME/bin/java"
 case "${1:-}" in
   controller) jar="$root/controller-service/target/kubeopencode-controller.jar" ;;
@@ -21,14 +22,6 @@ esac
 service="$1"
 build=true
 [[ "${2:-}" == "--no-build" ]] && build=false
-
-# aot_cache_path SERVICE JAR: where the cache of this jar, its libs, the flags and this JDK is (whether it exists or not).
-aot_cache_path() {
-  local key
-  key="$( { sha256sum "$2"; (cd "$(dirname "$2")" && stat -c '%n %s %Y' "$(basename "$2")" libs/* 2>/dev/null);
-    cat hack/service-jvm-flags; "$java" -version 2>&1; } | sha256sum | cut -c1-16)"
-  printf '%s/kubeopencode/aot/%s-%s.aot\n' "${XDG_CACHE_HOME:-$HOME/.cache}" "$1" "$key"
-}
 
 if $build || [[ ! -f "$jar" ]]; then
   # package: the jar and target/libs/; the controller's test classes hold the training driver.
