@@ -3,12 +3,15 @@
 # first starts an embedded local control plane (kube-apiserver, etcd, Job controller, GC and a kwok node whose pods
 # are simulated) and runs against that. Stop with Ctrl-C.
 #
+# Each service uses its JDK AOT cache when hack/aot-cache.sh has trained one for this jar and JDK (a faster start).
+#
 # Env: KUBECONFIG (as kubectl uses it); anything of docs/controller.md as env vars, e.g. CONTROLLER_NAMESPACES.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 . .mvn/select-jdk.sh
 java="$JAVA_HOME/bin/java"
+. hack/lib/aot.sh
 
 log() { printf '[run] %s\n' "$*" >&2; }
 
@@ -49,11 +52,27 @@ else
 fi
 
 mapfile -t jvm < <(grep -v '^\s*\(#\|$\)' hack/service-jvm-flags)
+# aot_flags SERVICE JAR: -XX:AOTCache=... when hack/aot-cache.sh trained a cache for this jar and JDK (says which).
+aot_flags() {
+  local cache
+  cache="$(aot_cache_path "$1" "$2")"
+  if [[ -s "$cache" ]]; then
+    log "$1: using the AOT cache $cache"
+    printf '%s\n' "-XX:AOTCache=$cache"
+  else
+    log "$1: no AOT cache for this jar and JDK (hack/aot-cache.sh $1 --no-build trains one: a faster start)"
+  fi
+}
+# Absolute jar paths, as hack/aot-cache.sh trains with: the JVM checks the class path against the cache's.
+controller_jar="$root/controller-service/target/kubeopencode-controller.jar"
+cleanup_jar="$root/cleanup-service/target/kubeopencode-cleanup.jar"
+mapfile -t controller_aot < <(aot_flags controller "$controller_jar")
+mapfile -t cleanup_aot < <(aot_flags cleanup "$cleanup_jar")
 log "starting the controller (health: http://localhost:${SERVER_PORT:-8080}/observe/health)"
-"$java" "${jvm[@]}" -jar controller-service/target/kubeopencode-controller.jar &
+"$java" "${jvm[@]}" "${controller_aot[@]}" -jar "$controller_jar" &
 controller_pid=$!
 log "starting the cleanup-service (health: http://localhost:${CLEANUP_PORT:-8081}/observe/health)"
-SERVER_PORT="${CLEANUP_PORT:-8081}" "$java" "${jvm[@]}" -jar cleanup-service/target/kubeopencode-cleanup.jar &
+SERVER_PORT="${CLEANUP_PORT:-8081}" "$java" "${jvm[@]}" "${cleanup_aot[@]}" -jar "$cleanup_jar" &
 cleanup_pid=$!
 # Every step may fail (a service already gone, wait's 143): under set -e a failing step would end the trap early and
 # leave the local control plane running.

@@ -35,11 +35,18 @@ final class ControllerProcess implements AutoCloseable {
    * {@code default}), the web server on 127.0.0.1 and a free port. {@code extraJvmFlags} go after the project's.
    */
   static ControllerProcess start(Path root, Path kubeconfig, List<String> extraJvmFlags) throws IOException {
+    return start(root, root.resolve("controller-service/target/kubeopencode-controller.jar"), kubeconfig,
+        extraJvmFlags);
+  }
+
+  /** As {@link #start(Path, Path, List)}, for a service's {@code jar} (the controller's or the cleanup-service's). */
+  static ControllerProcess start(Path root, Path jar, Path kubeconfig, List<String> extraJvmFlags)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags(root.resolve("hack/service-jvm-flags")));
     command.addAll(extraJvmFlags);
-    command.addAll(List.of("-jar", root.resolve("controller-service/target/kubeopencode-controller.jar").toString()));
+    command.addAll(List.of("-jar", jar.toString()));
     Path log = Files.createTempFile("bench-controller", ".log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(Map.of(
@@ -61,6 +68,17 @@ final class ControllerProcess implements AutoCloseable {
   static List<String> jvmFlags(Path file) throws IOException {
     return Files.readAllLines(file).stream().map(String::strip)
         .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+  }
+
+  /** Whether the process is still running. */
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGTERM, then waits up to {@code seconds} for the process to end; its exit code, or -1 if it did not end. */
+  int terminate(long seconds) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
   }
 
   long pid() {

@@ -25,7 +25,7 @@ import java.util.function.BooleanSupplier;
  * controller's CPU time and RSS, and writes a per-Task CSV. Run with hack/bench-throughput.sh; not a test.
  */
 public final class ThroughputBenchmark {
-  private static final String AGENT = "agent";
+  static final String AGENT = "agent";
   private static final Path ROOT = KubeBinaries.projectRoot();
 
   private ThroughputBenchmark() {}
@@ -109,7 +109,7 @@ public final class ThroughputBenchmark {
   }
 
   /** An Agent without limits whose pods succeed on kwok after bench.run-ms (200 by default). */
-  private static Agent agent(String ns) {
+  static Agent agent(String ns) {
     Agent agent = new Agent();
     agent.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(AGENT).build());
     agent.setSpec(new AgentSpec(null, null, "/workspace", null, null, null, null,
@@ -122,10 +122,19 @@ public final class ThroughputBenchmark {
     return Duration.ofMillis(Long.getLong("bench.run-ms", 200));
   }
 
-  /** -Dbench.controller-jvm="flags" after hack/service-jvm-flags, e.g. a JFR recording. */
+  /**
+   * -Dbench.controller-jvm="flags" after hack/service-jvm-flags, e.g. a JFR recording; with -Dbench.aot-cache=FILE
+   * (hack/bench-throughput.sh -Dbench.aot=true sets it) also -XX:AOTCache=FILE.
+   */
   private static List<String> extraJvmFlags() {
     String flags = System.getProperty("bench.controller-jvm", "").strip();
-    return flags.isEmpty() ? List.of() : Arrays.asList(flags.split("\\s+"));
+    List<String> extra = new java.util.ArrayList<>(flags.isEmpty() ? List.of() : Arrays.asList(flags.split("\\s+")));
+    String cache = System.getProperty("bench.aot-cache", "").strip();
+    if (!cache.isEmpty()) {
+      extra.add("-XX:AOTCache=" + cache);
+    }
+    System.err.println("[bench] controller JVM flags after hack/service-jvm-flags: " + extra);
+    return extra;
   }
 
   /** Waits for every Task to finish (bench.timeout-minutes, 20 by default), printing progress to stderr. */
