@@ -66,10 +66,9 @@ class SimulatedJobTest {
     Pod terminatedPod = client.pods().inNamespace(ns).withName("held")
         .waitUntilCondition(p -> p != null && "Failed".equals(p.getStatus().getPhase()), 60, TimeUnit.SECONDS);
     assertThat(terminated(terminatedPod.getStatus().getContainerStatuses(), "main").getExitCode()).isEqualTo(143);
-    client.pods().inNamespace(ns).withName("held").edit(p -> {
-      p.getMetadata().setFinalizers(List.of());
-      return p;
-    });
+    // A merge patch carries no resourceVersion: kwok may be writing the pod's status at the same moment.
+    client.pods().inNamespace(ns).withName("held").patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
     client.pods().inNamespace(ns).withName("held").waitUntilCondition(java.util.Objects::isNull, 60,
         TimeUnit.SECONDS);
   }

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kubeopencode.api.v1alpha1.Agent;
 import io.kubeopencode.api.v1alpha1.AgentPodSpec;
 import io.kubeopencode.api.v1alpha1.AgentReference;
@@ -275,12 +277,17 @@ class TaskLifecycleTest {
         p -> p != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()), 60, TimeUnit.SECONDS);
   }
 
-  /** Lets a held pod finish. */
+  /**
+   * Lets a held pod finish. A merge patch, which carries no resourceVersion: kwok and the controller may be writing
+   * the pod at the same moment.
+   */
+  static void release(KubernetesClient client, String namespace, String pod) {
+    client.pods().inNamespace(namespace).withName(pod).patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"metadata\":{\"annotations\":{\"" + PodOutcome.PREFIX + "hold\":null}}}");
+  }
+
   static void release(String namespace, String pod) {
-    client.pods().inNamespace(namespace).withName(pod).edit(p -> {
-      p.getMetadata().getAnnotations().remove(PodOutcome.PREFIX + "hold");
-      return p;
-    });
+    release(client, namespace, pod);
   }
 
   /**

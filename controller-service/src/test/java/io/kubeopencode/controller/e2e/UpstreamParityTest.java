@@ -160,8 +160,7 @@ class UpstreamParityTest {
         .containsEntry("app", "kubeopencode");
     assertThat(condition(queued, "Queued").getStatus()).isEqualTo("True");
 
-    client.pods().inNamespace(ns).withName(running.getStatus().podName())
-        .edit(p -> { p.getMetadata().getAnnotations().remove(PodOutcome.PREFIX + "hold"); return p; });
+    TaskLifecycleTest.release(client, ns, running.getStatus().podName());
 
     Task admitted = awaitTask(ns, "second", t -> t.getStatus() != null && t.getStatus().phase() == TaskPhase.Running
         && t.getStatus().podName() != null);
