@@ -14,8 +14,6 @@ import io.kubeopencode.service.ObservableServer;
 import io.kubeopencode.service.ServiceConfig;
 import io.kubeopencode.service.ShutdownCoordinator;
 import java.time.Clock;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The controller-service: informer caches, the reconcile loop (only while leader), health and metrics. Runs
@@ -45,65 +43,36 @@ public final class Main {
   public static Running start(Config config, KubernetesClient client) {
     long started = System.nanoTime();
     ControllerSettings settings = ControllerSettings.from(config);
-    // Leadership first: the Lease's first round (a GET, then a create or an update, on a client that has not sent a
-    // request yet) then runs while the informers and the workers are built, not after. The workers start once this
-    // instance leads, the informers have synced and the workers exist (startWorkers completes below).
-    CompletableFuture<Runnable> startWorkers = new CompletableFuture<>();
-    AtomicReference<TaskController> built = new AtomicReference<>();
+    WorkQueue queue = new WorkQueue();
+    WorkQueue agentQueue = new WorkQueue();
+    Caches caches = new Caches(client, settings.namespaces(), settings.resyncPeriod(), queue::add,
+        agent -> agentQueue.addAfter(agent, TaskController.AGENT_DEBOUNCE));
+    var synced = caches.start().whenComplete((ok, error) -> {
+      if (error != null) {
+        LOG.log(System.Logger.Level.ERROR, "informers could not start, the service stays unready: " + error.getMessage()
+            + " (are the CRDs installed? kubectl apply --server-side -f charts/kubeopencode/crds/)");
+      }
+    });
+    // Meters first, then leadership: the workers may start (once the informers have synced) while the web server is
+    // still starting, which takes a cold JVM a second or more; its health checks are not on the first Task's path.
+    ControllerMeters controllerMeters = new ControllerMeters(ObservableServer.sharedMeterRegistry(), queue, caches);
+    TaskController controller = new TaskController(client, caches, queue, agentQueue,
+        new TaskReconciler(settings.images(), settings.containerStartGrace(), Clock.systemUTC()), controllerMeters,
+        Clock.systemUTC(), settings.workers());
     LeaderElection election = new LeaderElection(client, ServiceConfig.leaderElection(config,
         "kubeopencode-controller"), new LeadershipListener() {
           @Override
           public void startedLeading() {
-            startWorkers.join().run();
+            synced.join();
+            controller.start();
           }
 
           @Override
           public void stoppedLeading() {
-            TaskController controller = built.get();
-            if (controller != null) {
-              controller.stop();
-            }
+            controller.stop();
           }
         });
     election.start();
-    WorkQueue queue;
-    WorkQueue agentQueue;
-    Caches caches;
-    ControllerMeters controllerMeters;
-    TaskController controller;
-    try {
-      queue = new WorkQueue();
-      agentQueue = new WorkQueue();
-      caches = new Caches(client, settings.namespaces(), settings.resyncPeriod(), queue::add,
-          agent -> agentQueue.addAfter(agent, TaskController.AGENT_DEBOUNCE));
-      var synced = caches.start().whenComplete((ok, error) -> {
-        if (error != null) {
-          LOG.log(System.Logger.Level.ERROR, "informers could not start, the service stays unready: "
-              + error.getMessage()
-              + " (are the CRDs installed? kubectl apply --server-side -f charts/kubeopencode/crds/)");
-        } else {
-          LOG.log(System.Logger.Level.INFO, "informers synced {0} ms after the start",
-              (System.nanoTime() - started) / 1_000_000);
-        }
-      });
-      // Meters, then the workers: they may start (once leading, the informers synced) while the web server is still
-      // starting, which takes a cold JVM a second or more; its health checks are not on the first Task's path.
-      controllerMeters = new ControllerMeters(ObservableServer.sharedMeterRegistry(), queue, caches);
-      controller = new TaskController(client, caches, queue, agentQueue,
-          new TaskReconciler(settings.images(), settings.containerStartGrace(), Clock.systemUTC()), controllerMeters,
-          Clock.systemUTC(), settings.workers());
-      built.set(controller);
-      TaskController workers = controller;
-      startWorkers.complete(() -> {
-        synced.join();
-        workers.start();
-      });
-    } catch (RuntimeException e) {
-      // Never leave a won lease with no workers behind it: release it, so the process can end.
-      startWorkers.completeExceptionally(e);
-      election.close();
-      throw e;
-    }
     ObservableServer server;
     try {
       server = ObservableServer.builder(config)
