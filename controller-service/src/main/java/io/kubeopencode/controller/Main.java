@@ -51,6 +51,9 @@ public final class Main {
       if (error != null) {
         LOG.log(System.Logger.Level.ERROR, "informers could not start, the service stays unready: " + error.getMessage()
             + " (are the CRDs installed? kubectl apply --server-side -f charts/kubeopencode/crds/)");
+      } else {
+        LOG.log(System.Logger.Level.INFO, "informers synced {0} ms after the start",
+            (System.nanoTime() - started) / 1_000_000);
       }
     });
     // Meters first, then leadership: the workers may start (once the informers have synced) while the web server is
