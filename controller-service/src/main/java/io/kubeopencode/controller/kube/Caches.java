@@ -12,6 +12,7 @@ import io.kubeopencode.api.v1alpha1.Task;
 import io.kubeopencode.api.v1alpha1.TaskPhase;
 import io.kubeopencode.api.v1alpha1.TaskTemplate;
 import io.kubeopencode.controller.reconcile.AgentKeys;
+import io.kubeopencode.controller.reconcile.TaskReconciler;
 import io.kubeopencode.service.InformerSet;
 import java.time.Duration;
 import java.util.Comparator;
@@ -130,10 +131,11 @@ public final class Caches implements AutoCloseable {
 
     /** Only a limited Agent's Tasks wait for a slot: an unlimited one's never need the scan and sort. */
     private void wakeWaiting(Task task) {
-      agentKeyOf(task).filter(Caches.this::limitedAgent).ifPresent(agentKey -> {
-        int slots = agentLimit(agentKey);
+      agentKeyOf(task).ifPresent(agentKey -> agent(agentKey).filter(TaskReconciler::limited).ifPresent(agent -> {
+        Integer max = agent.getSpec().maxConcurrentTasks();
+        int slots = max != null ? max : 1;
         waitingFor(agentKey).stream().limit(Math.max(slots, 1)).map(Caches::key).forEach(enqueue);
-      });
+      }));
     }
 
     private boolean heldSlot(Task task) {
@@ -141,17 +143,9 @@ public final class Caches implements AutoCloseable {
     }
   }
 
-  private boolean limitedAgent(String agentKey) {
+  private Optional<Agent> agent(String agentKey) {
     int slash = agentKey.indexOf('/');
-    return agents.get(agentKey.substring(0, slash), agentKey.substring(slash + 1))
-        .map(io.kubeopencode.controller.reconcile.TaskReconciler::limited).orElse(false);
-  }
-
-  private int agentLimit(String agentKey) {
-    int slash = agentKey.indexOf('/');
-    return agents.get(agentKey.substring(0, slash), agentKey.substring(slash + 1))
-        .map(a -> a.getSpec() != null && a.getSpec().maxConcurrentTasks() != null ? a.getSpec().maxConcurrentTasks()
-            : 1).orElse(1);
+    return agents.get(agentKey.substring(0, slash), agentKey.substring(slash + 1));
   }
 
   private static String nullToEmpty(String s) {

@@ -203,7 +203,6 @@ final class TaskSync {
 
   /** Stops posting Events, waiting briefly for those already handed over. */
   void close() {
-    logs.close();
     events.close();
   }
 

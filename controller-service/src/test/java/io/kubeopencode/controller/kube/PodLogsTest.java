@@ -42,9 +42,7 @@ class PodLogsTest {
         + "\"dial tcp 127.0.0.1:10250: connect: connection refused\"}").always();
     int before = server.getRequestCount();
 
-    try (PodLogs logs = logs()) {
-      assertThat(logs.tail("ns", "far", "agent")).isEmpty();
-    }
+    assertThat(logs().tail("ns", "far", "agent")).isEmpty();
     java.util.List<String> paths = new java.util.ArrayList<>();
     for (int i = before; i < server.getRequestCount(); i++) {
       paths.add(server.takeRequest().getPath());
