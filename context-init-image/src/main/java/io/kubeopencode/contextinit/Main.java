@@ -1,5 +1,6 @@
 package io.kubeopencode.contextinit;
 
+import io.kubeopencode.podcontract.ProgramVersion;
 import io.kubeopencode.contextinit.collector.OutputCollector;
 import io.kubeopencode.contextinit.staging.ContextInit;
 import io.kubeopencode.podcontract.PodContract;
@@ -26,6 +27,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws InterruptedException {
+    if (ProgramVersion.requested(args)) {
+      System.out.println(ProgramVersion.of(Main.class));
+      return;
+    }
     // UTF-8 whatever the container's locale: file names and messages may be non-ASCII.
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package io.kubeopencode.controller;
 
+import io.kubeopencode.podcontract.ProgramVersion;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.helidon.config.Config;
 import io.kubeopencode.controller.kube.Caches;
@@ -34,6 +35,10 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    if (ProgramVersion.requested(args)) {
+      System.out.println(ProgramVersion.of(Main.class));
+      return;
+    }
     FatalErrors.install();
     // The client lives as long as the JVM: shutdown steps still use it (releasing the lease).
     start(ServiceConfig.load(), KubeClients.create());

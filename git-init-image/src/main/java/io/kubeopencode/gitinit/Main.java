@@ -1,5 +1,6 @@
 package io.kubeopencode.gitinit;
 
+import io.kubeopencode.podcontract.ProgramVersion;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -14,6 +15,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (ProgramVersion.requested(args)) {
+      System.out.println(ProgramVersion.of(Main.class));
+      return;
+    }
     // Before any library logger exists: JGit and sshd only get to say warnings.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
