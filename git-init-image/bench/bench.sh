@@ -17,7 +17,7 @@ MODULE="$(dirname "$HERE")"
 if [ -d /dev/shm ]; then BENCH_DIR="${BENCH_DIR:-/dev/shm/git-init-bench}"; else BENCH_DIR="${BENCH_DIR:-/tmp/git-init-bench}"; fi
 # The JDK the build uses (>= 21; select-jdk.sh runs in a subshell: it leaves globbing off).
 JAVA="${JAVA:-$(. "$(dirname "$MODULE")/.mvn/select-jdk.sh" && echo "$JAVA_HOME/bin/java")}"
-JAVA_OPTS="${JAVA_OPTS:-$(cat "$MODULE/src/main/docker/jvm-flags")}"
+JAVA_OPTS="${JAVA_OPTS:-$(sed -e 's/#.*//' "$MODULE/src/main/image/jvm-flags" | tr '\n' ' ')}"
 TIME=/usr/bin/time
 PYTHON="$(command -v /usr/bin/python3 || command -v python3)"
 [ -x "$TIME" ] || { echo "bench: needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 1; }

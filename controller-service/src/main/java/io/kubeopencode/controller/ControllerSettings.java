@@ -4,15 +4,22 @@ import io.helidon.config.Config;
 import io.kubeopencode.controller.job.Durations;
 import io.kubeopencode.controller.job.ImageDefaults;
 import io.kubeopencode.controller.reconcile.TaskReconciler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 
 /** The controller's own configuration keys ({@code controller.*}), documented in docs/controller.md. */
 public record ControllerSettings(List<String> namespaces, int workers, Duration resyncPeriod, ImageDefaults images,
     Duration containerStartGrace) {
-  static final String DEFAULT_GIT_INIT_IMAGE = "quay.io/kubeopencode/kubeopencode-java-git-init:latest";
-  static final String DEFAULT_CONTEXT_INIT_IMAGE = "quay.io/kubeopencode/kubeopencode-java-context-init:latest";
+  private static final Properties SYSTEM_IMAGES = systemImages();
+  /** The git-init image this build makes (system-images.properties, filled in by Maven). */
+  static final String DEFAULT_GIT_INIT_IMAGE = SYSTEM_IMAGES.getProperty("git-init");
+  /** The context-init image this build makes. */
+  static final String DEFAULT_CONTEXT_INIT_IMAGE = SYSTEM_IMAGES.getProperty("context-init");
 
   public ControllerSettings {
     namespaces = List.copyOf(namespaces);
@@ -37,6 +44,19 @@ public record ControllerSettings(List<String> namespaces, int workers, Duration 
         // image-pull-grace: the key's name before it covered every container that cannot start.
         duration(c.get("container-start-grace"), duration(c.get("image-pull-grace"),
             TaskReconciler.DEFAULT_CONTAINER_START_GRACE)));
+  }
+
+  private static Properties systemImages() {
+    Properties images = new Properties();
+    try (InputStream in = ControllerSettings.class.getResourceAsStream("system-images.properties")) {
+      if (in == null) {
+        throw new IllegalStateException("system-images.properties is missing from the controller's jar");
+      }
+      images.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return images;
   }
 
   /** A YAML list, or a comma-separated value (as an environment variable gives it). */

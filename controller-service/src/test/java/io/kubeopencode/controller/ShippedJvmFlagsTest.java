@@ -12,8 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShippedJvmFlagsTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"hack/service-jvm-flags", "context-init-image/Dockerfile",
-      "git-init-image/src/main/docker/jvm-flags"})
+  @ValueSource(strings = {"hack/service-jvm-flags", "context-init-image/src/main/image/jvm-flags",
+      "git-init-image/src/main/image/jvm-flags"})
   void exitsOnOutOfMemory(String file) throws Exception {
     Path path = KubeBinaries.projectRoot().resolve(file);
 

@@ -18,9 +18,8 @@ import java.util.concurrent.TimeUnit;
  * (nothing inherited), and stdout/stderr captured to files.
  */
 public final class RoleProcess implements AutoCloseable {
-  /** The flags the image uses (see Dockerfile). */
-  public static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-      "-Xss512k", "-XX:MaxRAMPercentage=75", "-XX:-UsePerfData");
+  /** The flags the image uses: src/main/image/jvm-flags (one per line, '#' starts a comment). */
+  public static final List<String> JVM_FLAGS = imageJvmFlags();
   private static final String MAIN = "io.kubeopencode.contextinit.Main";
 
   private final Process process;
@@ -37,6 +36,15 @@ public final class RoleProcess implements AutoCloseable {
   public record Result(int exitCode, String stdout, String stderr) {
     public String output() {
       return stdout + stderr;
+    }
+  }
+
+  private static List<String> imageJvmFlags() {
+    try {
+      return Files.readAllLines(Path.of("src/main/image/jvm-flags")).stream()
+          .map(line -> line.replaceAll("#.*", "").strip()).filter(line -> !line.isEmpty()).toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("the image's JVM flags (run from the module directory)", e);
     }
   }
 

@@ -14,7 +14,9 @@ import java.util.function.BooleanSupplier;
  * hack/run.sh does, with {@code -XX:AOTCacheOutput=<cache>} against a throw-away control plane, lets it do its real
  * start-up and some work (the controller: one Task waiting before it starts and one after, each to a finished pod;
  * the cleanup-service: its start-up and first scan), then stops it with SIGTERM: the JVM writes the cache at exit.
- * Arguments: {@code controller|cleanup}, the jar, the cache file to write. Not a test.
+ * Arguments: {@code controller|cleanup}, the jar, the cache file to write. With an output file ending in
+ * {@code .classlist} the run writes the list of classes loaded instead ({@code -XX:DumpLoadedClassList}, the input
+ * of an image's CDS archive: hack/images/class-list.sh). Not a test.
  */
 public final class AotTraining {
   private static final Path ROOT = KubeBinaries.projectRoot();
@@ -38,7 +40,8 @@ public final class AotTraining {
         TaskLoad load = new TaskLoad(client, ns, ThroughputBenchmark.AGENT, timeline);
         load.create("waiting");
         ControllerProcess process = ControllerProcess.start(ROOT, jar, cluster.kubeconfig(),
-            List.of("-XX:AOTCacheOutput=" + cache));
+            List.of(cache.toString().endsWith(".classlist") ? "-XX:DumpLoadedClassList=" + cache
+                : "-XX:AOTCacheOutput=" + cache));
         try {
           if (service.equals("controller")) {
             load.create("after-start");
@@ -57,7 +60,7 @@ public final class AotTraining {
       }
     }
     if (!Files.isRegularFile(cache) || Files.size(cache) == 0) {
-      throw new IllegalStateException("no AOT cache was written to " + cache);
+      throw new IllegalStateException("nothing was written to " + cache);
     }
   }
 

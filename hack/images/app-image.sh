@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Stages what an application image adds to what Jib takes from the Maven build, in <out>/extra/ (Jib's
+# extraDirectories, copied to /): /app/java.args (the JVM's flags, class path and main class; the entrypoint is
+# `/opt/java/bin/java @/app/java.args`), /app/app.jsa (a CDS archive of the classes the program loads, so the JVM
+# maps them instead of loading them: start-up about twice as fast) and unsigned copies of signed jars (the JVM never
+# shares classes of a signed jar; the POM's layer filter drops the signed originals).
+#
+# The CDS archive is dumped with -Xshare:dump from the module's committed class list (src/main/image/classes.lst,
+# refreshed by hack/images/class-list.sh): a dump from a fixed list is byte-for-byte reproducible, a training run is
+# not (thread timing changes the classes it loads). It is dumped with the base image's own JRE on a copy of the
+# image's /app tree (same file names, sizes and Jib's modification time, 1970-01-01T00:00:01Z) under a relative class
+# path, so the JVM in the image accepts it at /app whatever the build directory was.
+#
+# Usage: hack/images/app-image.sh --jar target/x.jar --libs target/libs --out target/image
+#          --jvm-flags FILE [--jvm-flags FILE]... [--class-list FILE]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+
+jar="" libs="" out="" class_list="" flags_files=()
+while (($#)); do
+  case "$1" in
+    --jar) jar="$2"; shift 2 ;;
+    --libs) libs="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --jvm-flags) flags_files+=("$2"); shift 2 ;;
+    --class-list) class_list="$2"; shift 2 ;;
+    *) echo "app-image: unknown argument '$1'" >&2; sed -n '14,15p' "$0" >&2; exit 2 ;;
+  esac
+done
+[[ -f "$jar" ]] || { echo "app-image: MissingJar: '$jar' does not exist (run the package phase first)" >&2; exit 2; }
+[[ -d "$libs" ]] || { echo "app-image: MissingLibs: '$libs' is not a directory" >&2; exit 2; }
+[[ -n "$out" ]] || { echo "app-image: --out is required" >&2; exit 2; }
+((${#flags_files[@]})) || { echo "app-image: at least one --jvm-flags file is required" >&2; exit 2; }
+
+"$root/hack/images/base-image.sh" --link-into "$out" >/dev/null
+java="$out/jre/bin/java"
+
+# The jar's manifest names the main class and, in order, the class path (libs/x.jar ...); 72-byte lines folded.
+manifest="$(unzip -p "$jar" META-INF/MANIFEST.MF | tr -d '\r' | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n //g')"
+main_class="$(sed -n 's/^Main-Class: //p' <<<"$manifest")"
+read -r -a class_path <<<"$(sed -n 's/^Class-Path: //p' <<<"$manifest")"
+[[ -n "$main_class" ]] || { echo "app-image: NoMainClass: $jar has no Main-Class in its manifest" >&2; exit 2; }
+
+rm -rf "$out/extra" "$out/cds"
+mkdir -p "$out/extra/app/libs" "$out/cds/app/classpath" "$out/cds/app/libs"
+jar_name="$(basename "$jar")"
+cp "$jar" "$out/cds/app/classpath/$jar_name"
+relative_cp="app/classpath/$jar_name"
+for entry in "${class_path[@]}"; do
+  name="$(basename "$entry")"
+  [[ -f "$libs/$name" ]] || { echo "app-image: MissingLib: $libs/$name (in $jar's Class-Path) is missing" >&2; exit 2; }
+  cp "$libs/$name" "$out/cds/app/libs/$name"
+  if unzip -Z1 "$libs/$name" | grep -q '^META-INF/[^/]*\.\(SF\|RSA\|DSA\|EC\)$'; then
+    zip -q -d "$out/cds/app/libs/$name" 'META-INF/*.SF' 'META-INF/*.RSA' 'META-INF/*.DSA' 'META-INF/*.EC'
+    cp "$out/cds/app/libs/$name" "$out/extra/app/libs/$name"
+  fi
+  relative_cp+=":app/libs/$name"
+done
+find "$out/cds" "$out/extra" -type f -exec touch -h -d @1 {} +
+
+# One flag per line in the flags files; '#' starts a comment.
+mapfile -t flags < <(cat "${flags_files[@]}" | sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' | grep -v '^$')
+archive_flags=()
+if [[ -n "$class_list" ]]; then
+  [[ -f "$class_list" ]] || { echo "app-image: MissingClassList: $class_list" >&2; exit 2; }
+  # The dump resolves the list's classes against the class path; classes no longer there are skipped (a stale list
+  # costs start-up time, not correctness). Same GC as at run time: archived heap objects depend on it.
+  gc_flags=(); for f in "${flags[@]}"; do [[ "$f" == -XX:+Use*GC ]] && gc_flags+=("$f"); done
+  (cd "$out/cds" && "$java" -Xshare:dump "${gc_flags[@]}" -XX:SharedClassListFile="$class_list" \
+     -XX:SharedArchiveFile="$out/extra/app/app.jsa" -cp "$relative_cp" >"$out/cds-dump.log" 2>&1) \
+    || { echo "app-image: CdsDumpFailed: see $out/cds-dump.log" >&2; tail -5 "$out/cds-dump.log" >&2; exit 1; }
+  touch -h -d @1 "$out/extra/app/app.jsa"
+  archive_flags=(-XX:SharedArchiveFile=/app/app.jsa)
+fi
+
+{
+  printf '%s\n' "${flags[@]}" "${archive_flags[@]}"
+  printf -- '-cp\n%s\n%s\n' "$(sed 's|app/|/app/|g' <<<"$relative_cp")" "$main_class"
+} > "$out/extra/app/java.args"
+touch -h -d @1 "$out/extra/app/java.args"
+printf 'app-image: %s: %d jars, main %s, CDS archive %s\n' "$jar_name" "$((${#class_path[@]} + 1))" "$main_class" \
+  "$( [[ -f "$out/extra/app/app.jsa" ]] && du -h "$out/extra/app/app.jsa" | cut -f1 || echo none)" >&2
