@@ -196,13 +196,15 @@ chmod 1777 "$rootfs/tmp" "$rootfs/var/tmp"
 # The JRE. No --compress: the layer is gzipped anyway, and an uncompressed modules file makes the image smaller
 # (33.0 MB gzipped against 40.9 MB with zip-6) and class loading faster (13,600 classes without CDS: 0.9 s against
 # 1.2 s), at 100 MB instead of 67 MB on disk. No --generate-cds-archive: each app image dumps its own archive.
+# java.desktop is here for java.beans (Jackson); its AWT, imaging, font and sound libraries load only for graphics
+# or sound, which no program of ours does: left out, 2.3 MB less compressed (the services must fit in 75 MB).
 log "jlink: $modules"
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
+  --exclude-files=/java.desktop/lib/libawt.so,/java.desktop/lib/libawt_xawt.so,/java.desktop/lib/libawt_headless.so,/java.desktop/lib/libjawt.so,/java.desktop/lib/libfontmanager.so,/java.desktop/lib/libfreetype.so,/java.desktop/lib/liblcms.so,/java.desktop/lib/libmlib_image.so,/java.desktop/lib/libjavajpeg.so,/java.desktop/lib/libsplashscreen.so,/java.desktop/lib/libjsound.so \
   --output "$rootfs/opt/java" >&2
 # Every library the JVM loads must be in the image. Skipped: the AWT/X11 and sound libraries, which java.desktop
 # brings but which load only with a display or a sound device (java.awt.headless is the default without a display).
 for f in "$rootfs"/opt/java/bin/* "$rootfs"/opt/java/lib/*.so "$rootfs"/opt/java/lib/server/*.so; do
-  case "${f##*/}" in libawt_xawt.so | libsplashscreen.so | libjsound.so) continue ;; esac
   for lib in $(readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
     [[ -e "$rootfs/lib/x86_64-linux-gnu/$lib" || -e "$rootfs/usr/lib/x86_64-linux-gnu/$lib" \
       || -e "$rootfs/opt/java/lib/$lib" || -e "$rootfs/opt/java/lib/server/$lib" ]] \
