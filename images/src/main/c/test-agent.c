@@ -296,7 +296,11 @@ static void run(const struct instruction *ins) {
     case WRITE: {
       char *path = resolve(ins->value);
       FILE *file = make_parents(path) == 0 ? fopen(path, "w") : NULL;
-      if (file == NULL || fprintf(file, "%s\n", ins->content) < 0 || fclose(file) != 0) {
+      int written = file != NULL && fprintf(file, "%s\n", ins->content) >= 0;
+      if (file != NULL && fclose(file) != 0) {
+        written = 0;
+      }
+      if (!written) {
         fail(EXIT_RUNTIME, "IoError", "line %d: write: %s: %s", ins->line, path, strerror(errno));
       }
       printf("test-agent: wrote %s\n", path);
