@@ -28,7 +28,7 @@ class ImageConfigTest {
   /** The goal of the images issue: each app image at most 75 MB compressed. */
   private static final long MAX_COMPRESSED_BYTES = 75L * 1000 * 1000;
 
-  private final Map<ShippedImage, ImageTar> images = new EnumMap<>(ShippedImage.class);
+  private final Map<ShippedImage, UnpackedImage> images = new EnumMap<>(ShippedImage.class);
   private Path work;
 
   @BeforeAll
@@ -36,13 +36,13 @@ class ImageConfigTest {
     work = Files.createTempDirectory("image-config-test");
     for (ShippedImage image : ShippedImage.values()) {
       assertThat(image.tar()).as("the build writes %s", image.tar()).isRegularFile();
-      images.put(image, ImageTar.open(image.tar(), Files.createDirectories(work.resolve(image.imageName()))));
+      images.put(image, UnpackedImage.open(image.tar(), Files.createDirectories(work.resolve(image.imageName()))));
     }
   }
 
   @AfterAll
   void removeUnpacked() throws IOException {
-    ImageTar.run(List.of("rm", "-rf", work.toString()));
+    UnpackedImage.run(List.of("rm", "-rf", work.toString()));
   }
 
   @ParameterizedTest
@@ -54,7 +54,7 @@ class ImageConfigTest {
   @ParameterizedTest
   @EnumSource(ShippedImage.class)
   void runsTheJvmOfTheBaseImageAsTheNumericNonRootUser(ShippedImage image) {
-    ImageTar tar = images.get(image);
+    UnpackedImage tar = images.get(image);
 
     assertThat(tar.runConfig().get("User").asText()).isEqualTo("65532:65532");
     assertThat(tar.strings("Entrypoint")).containsExactly("/opt/java/bin/java", "@/app/java.args");
