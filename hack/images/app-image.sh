@@ -2,8 +2,9 @@
 # Stages what an application image adds to what Jib takes from the Maven build, in <out>/extra/ (Jib's
 # extraDirectories, copied to /): /app/java.args (the JVM's flags, class path and main class; the entrypoint is
 # `/opt/java/bin/java @/app/java.args`), /app/app.jsa (a CDS archive of the classes the program loads, so the JVM
-# maps them instead of loading them: start-up about twice as fast) and unsigned copies of signed jars (the JVM never
-# shares classes of a signed jar; the POM's layer filter drops the signed originals).
+# maps them instead of loading them: start-up about twice as fast) and, in /app/unsigned/, copies of signed jars
+# without their signatures (the JVM never shares classes of a signed jar; the POM's layer filter (image.signed-jars)
+# drops the signed originals from /app/libs/).
 #
 # The CDS archive is dumped with -Xshare:dump from the module's committed class list (src/main/image/classes.lst,
 # refreshed by hack/images/class-list.sh): a dump from a fixed list is byte-for-byte reproducible, a training run is
@@ -42,19 +43,25 @@ read -r -a class_path <<<"$(sed -n 's/^Class-Path: //p' <<<"$manifest")"
 [[ -n "$main_class" ]] || { echo "app-image: NoMainClass: $jar has no Main-Class in its manifest" >&2; exit 2; }
 
 rm -rf "$out/extra" "$out/cds"
-mkdir -p "$out/extra/app/libs" "$out/cds/app/classpath" "$out/cds/app/libs"
+mkdir -p "$out/extra/app" "$out/cds/app/classpath" "$out/cds/app/libs"
 jar_name="$(basename "$jar")"
 cp "$jar" "$out/cds/app/classpath/$jar_name"
 relative_cp="app/classpath/$jar_name"
 for entry in "${class_path[@]}"; do
   name="$(basename "$entry")"
   [[ -f "$libs/$name" ]] || { echo "app-image: MissingLib: $libs/$name (in $jar's Class-Path) is missing" >&2; exit 2; }
-  cp "$libs/$name" "$out/cds/app/libs/$name"
+  dir=libs
   if unzip -Z1 "$libs/$name" | grep -q '^META-INF/[^/]*\.\(SF\|RSA\|DSA\|EC\)$'; then
-    zip -q -d "$out/cds/app/libs/$name" 'META-INF/*.SF' 'META-INF/*.RSA' 'META-INF/*.DSA' 'META-INF/*.EC'
-    cp "$out/cds/app/libs/$name" "$out/extra/app/libs/$name"
+    # Another directory than Jib's /app/libs: the layer filter that drops the signed original would drop it too.
+    dir=unsigned
+    mkdir -p "$out/cds/app/$dir" "$out/extra/app/$dir"
+    cp "$libs/$name" "$out/cds/app/$dir/$name"
+    zip -q -d "$out/cds/app/$dir/$name" 'META-INF/*.SF' 'META-INF/*.RSA' 'META-INF/*.DSA' 'META-INF/*.EC'
+    cp "$out/cds/app/$dir/$name" "$out/extra/app/$dir/$name"
+  else
+    cp "$libs/$name" "$out/cds/app/$dir/$name"
   fi
-  relative_cp+=":app/libs/$name"
+  relative_cp+=":app/$dir/$name"
 done
 find "$out/cds" "$out/extra" -type f -exec touch -h -d @1 {} +
 

@@ -87,10 +87,10 @@ class ImageConfigTest {
   @ParameterizedTest
   @EnumSource(ShippedImage.class)
   void carriesNoSignedJar(ShippedImage image) throws IOException {
-    // The JVM never shares classes of a signed jar: app-image.sh strips signatures and Jib's layer filter drops
-    // the signed originals.
-    try (Stream<Path> jars = Files.list(images.get(image).rootfs().resolve("app/libs"))) {
-      for (Path jar : jars.toList()) {
+    // The JVM never shares classes of a signed jar: app-image.sh puts copies without signatures in /app/unsigned
+    // and Jib's layer filter drops the signed originals.
+    try (Stream<Path> jars = Files.walk(images.get(image).rootfs().resolve("app"))) {
+      for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
           assertThat(zip.stream().map(e -> e.getName()))
               .as("signature files in %s", jar.getFileName())
