@@ -100,6 +100,8 @@ class ContainerdTest {
       containerPid = service.pid().getAsLong();
 
       assertThat(ProcessHandle.of(containerdPid)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+      // The CRI plugin's streaming server (exec, attach for a kubelet) is its only TCP listener.
+      assertThat(ListeningSockets.assertLoopbackOnly(containerdPid)).isNotEmpty();
       assertThat(HostState.processesWithArgument(socket.toString())).as("its shim").isNotEmpty();
       assertThat(HostState.mountsUnder(workDir)).as("the container's rootfs").isNotEmpty();
       cgroupsAdded = new HashSet<>(HostState.cgroupDirectories(2));
