@@ -9,7 +9,7 @@
 #
 # Usage: hack/containerd.sh [--print-paths]
 #   prints NAME=PATH lines on stdout: containerd, ctr, containerd-shim-runc-v2, runc, busybox (and the versions);
-#   everything else goes to stderr.
+#   everything else goes to stderr. (--print-paths, what test-support passes, is the default anyway.)
 # Env:   KUBEOPENCODE_CACHE (default ~/.cache/kubeopencode): where busybox is cached, by version.
 set -euo pipefail
 
@@ -163,12 +163,10 @@ version="${version#v}"
   || die "containerd $version is installed; the tests' configuration is for containerd 1.6 or 1.7"
 busybox="$(ensure_busybox)"
 
-if [[ "${1:-}" == "--print-paths" ]]; then
-  echo "containerd=$containerd"
-  echo "ctr=$ctr"
-  echo "containerd-shim-runc-v2=$shim"
-  echo "runc=$runc"
-  echo "busybox=$busybox"
-  echo "containerd-version=$version"
-  echo "runc-version=$("$runc" --version | awk 'NR == 1 {print $3}')"
-fi
+echo "containerd=$containerd"
+echo "ctr=$ctr"
+echo "containerd-shim-runc-v2=$shim"
+echo "runc=$runc"
+echo "busybox=$busybox"
+echo "containerd-version=$version"
+echo "runc-version=$("$runc" --version | awk 'NR == 1 {print $3}')"
