@@ -32,11 +32,14 @@ installed_version() { # prints the installed version of a package, or nothing
   dpkg-query -W -f='${db:Status-Status} ${Version}\n' "$1" 2>/dev/null | awk '$1 == "installed" {print $2}'
 }
 
-containerd_pids() { # PIDs of processes whose executable is a containerd daemon (to spot one the install started)
-  local p exe
+service_containerd_pids() { # PIDs of a containerd as the package's service starts it: no arguments at all
+  local p exe args
   for p in /proc/[0-9]*; do
     exe="$(readlink "$p/exe" 2>/dev/null)" || continue
-    [[ "$exe" == */containerd ]] && echo "${p#/proc/}"
+    [[ "$exe" == */containerd ]] || continue
+    args="$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" || continue
+    # A test's private containerd always has --config: never touch one.
+    [[ "${args% }" == *containerd ]] && echo "${p#/proc/}"
   done
   return 0
 }
@@ -88,14 +91,14 @@ install_packages() {
   fi
   refuse_service_starts
   local before after pid
-  before="$(containerd_pids)"
+  before="$(service_containerd_pids)"
   log "installing ${missing[*]} (apt-get install --no-install-recommends)"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     -o DPkg::Lock::Timeout=600 "${missing[@]}" >&2 \
     || die "apt-get install ${missing[*]} failed (see above)"
   restore_policy
   trap - EXIT
-  after="$(containerd_pids)"
+  after="$(service_containerd_pids)"
   for pid in $after; do
     if ! grep -qx "$pid" <<<"$before"; then
       log "the installation started a containerd daemon (PID $pid): ending it"
