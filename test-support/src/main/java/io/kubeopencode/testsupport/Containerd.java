@@ -675,14 +675,14 @@ public final class Containerd implements AutoCloseable {
     }
   }
 
-  /** Container processes still in this containerd's cgroups (none, normally): SIGKILL by PID. */
+  /**
+   * Container processes still in {@link #CGROUP_PARENT} (none, normally): SIGKILL by PID. Only there: a namespace's
+   * cgroup (ctr's default parent) may hold another containerd's containers on a shared machine.
+   */
   private void killCgroupMembers(List<String> problems) {
     for (Path hierarchy : HostState.cgroupHierarchies()) {
-      for (String name : cgroupNamesToRemove()) {
-        Path parent = hierarchy.resolve(name);
-        if (!Files.isDirectory(parent) || cgroupsBefore.getOrDefault(hierarchy, Set.of()).contains(name)) {
-          continue;
-        }
+      Path parent = hierarchy.resolve(CGROUP_PARENT);
+      if (Files.isDirectory(parent)) {
         try (Stream<Path> walk = Files.walk(parent)) {
           for (Path procs : walk.filter(p -> p.getFileName().toString().equals("cgroup.procs")).toList()) {
             for (String pid : Files.readAllLines(procs)) {
