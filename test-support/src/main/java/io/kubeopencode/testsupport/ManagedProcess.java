@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A control-plane process started for tests, logging to a file, stopped with SIGTERM and then SIGKILL. */
@@ -20,15 +21,25 @@ final class ManagedProcess implements AutoCloseable {
   }
 
   static ManagedProcess start(String name, List<String> command, Path logFile) {
+    return start(name, command, logFile, Map.of());
+  }
+
+  /** As {@link #start(String, List, Path)}, with these environment variables set (or replaced). */
+  static ManagedProcess start(String name, List<String> command, Path logFile, Map<String, String> environment) {
     try {
-      Process process = new ProcessBuilder(command)
+      ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
-          .redirectOutput(logFile.toFile())
-          .start();
+          .redirectOutput(logFile.toFile());
+      builder.environment().putAll(environment);
+      Process process = builder.start();
       return new ManagedProcess(name, process, logFile);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + command.getFirst(), e);
     }
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   boolean isAlive() {
