@@ -51,7 +51,8 @@ for entry in "${class_path[@]}"; do
   name="$(basename "$entry")"
   [[ -f "$libs/$name" ]] || { echo "app-image: MissingLib: $libs/$name (in $jar's Class-Path) is missing" >&2; exit 2; }
   dir=libs
-  if unzip -Z1 "$libs/$name" | grep -q '^META-INF/[^/]*\.\(SF\|RSA\|DSA\|EC\)$'; then
+  # grep without -q reads the whole listing: -q would end the pipe early, and unzip's SIGPIPE fail it (pipefail).
+  if unzip -Z1 "$libs/$name" | grep '^META-INF/[^/]*\.\(SF\|RSA\|DSA\|EC\)$' >/dev/null; then
     # Another directory than Jib's /app/libs: the layer filter that drops the signed original would drop it too.
     dir=unsigned
     mkdir -p "$out/cds/app/$dir" "$out/extra/app/$dir"
