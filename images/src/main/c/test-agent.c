@@ -29,9 +29,9 @@
 #define EXIT_USAGE 2    /* UsageError, InvalidInstruction */
 #define EXIT_SIGTERM 143
 
-enum kind { LOG, STDERR, WRITE, SLEEP, ALLOC_MIB, IGNORE_SIGTERM, EXIT, ENV, CAT };
+enum kind { LOG, STDERR, WRITE, SLEEP, ALLOC_MIB, IGNORE_SIGTERM, EXIT, ENV, CAT, WAIT_FILE };
 static const char *const KEYWORDS[] = {"log", "stderr", "write", "sleep", "alloc-mib", "ignore-sigterm", "exit",
-                                       "env", "cat"};
+                                       "env", "cat", "wait-file"};
 #define KINDS (sizeof KEYWORDS / sizeof KEYWORDS[0])
 
 struct instruction {
@@ -225,6 +225,7 @@ static void check(struct instruction *ins) {
       break;
     case ENV:
     case CAT:
+    case WAIT_FILE:
       if (ins->value[0] == '\0') {
         fail(EXIT_USAGE, "InvalidInstruction", "line %d: %s: the %s is empty", ins->line, KEYWORDS[ins->kind],
              ins->kind == ENV ? "name" : "path");
@@ -342,6 +343,15 @@ static void run(const struct instruction *ins) {
       } else {
         printf("%s is not set\n", ins->value);
       }
+      break;
+    }
+    case WAIT_FILE: {
+      /* Until the path exists: a test holds the agent at a point without depending on time. */
+      char *path = resolve(ins->value);
+      while (access(path, F_OK) != 0) {
+        sleep_for(0.05);
+      }
+      free(path);
       break;
     }
     case CAT: {
