@@ -106,14 +106,15 @@ measure() {
     "$(column_median 3 "$work/oc")" "$(( $(column_median 4 "$work/oc") / 1024 ))"
 }
 
-image_flags="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:MaxRAMPercentage=75 -XX:-UsePerfData"
+image_flags="$(sed -e 's/#.*//' "$(dirname "$0")/src/main/image/jvm-flags" | tr '\n' ' ')"
 echo "java: $("$java" -version 2>&1 | head -n 1); $runs runs each, medians; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "| JVM options | context-init (3 files, 1 dir) | context-init + 270 KB URL | output-collector (3 outputs) |"
 echo "|---|---|---|---|"
 measure "none" ""
 measure "image flags" "$image_flags"
 if "$java" -XX:AOTCacheOutput=/dev/null -version >/dev/null 2>&1; then
-  # JDK 25 AOT cache, trained on a context-init run with a URL, as the Dockerfile does.
+  # For comparison, a JDK 25 AOT cache trained on a context-init run with a URL (the image maps a CDS archive dumped
+  # from a committed class list instead, as a training run is not repeatable: docs/images.md).
   ws="$(mktemp -d "$work/ws.XXXX")"
   mapfile -t train_env < <(context_env "$ws" | tr ' ' '\n')
   train_env+=("URL_CONTEXTS=[{\"source\":\"http://127.0.0.1:$port/spec.txt\",\"targetPath\":\"$ws/spec.txt\"}]")
