@@ -16,7 +16,7 @@ java="$JAVA_HOME/bin/java"
 log() { printf '[run] %s\n' "$*" >&2; }
 
 log "building the services"
-./mvnw -B -q -DskipTests -pl controller-service,cleanup-service -am package
+./mvnw -B -q -DskipTests -Dimage.skip=true -pl controller-service,cleanup-service -am package
 
 kubeconfig="${KUBECONFIG:-$HOME/.kube/config}"
 local_pid=""
