@@ -153,7 +153,8 @@ class ImagesInContainerdTest {
         cluster.kubectl("config", "view", "--raw", "--flatten").requireSuccess());
     Files.setPosixFilePermissions(kubeconfig, PosixFilePermissions.fromString("rw-r--r--"));
     RunSpec spec = RunSpec.of(image.reference()).withEnv("KUBECONFIG", "/kube/config")
-        .withEnv("SERVER_PORT", Integer.toString(port)).withEnv("LEADER_ELECTION_ENABLED", "false")
+        .withEnv("SERVER_PORT", Integer.toString(port)).withEnv("SERVER_HOST", "127.0.0.1")
+        .withEnv("LEADER_ELECTION_ENABLED", "false")
         .withEnv("JDK_JAVA_OPTIONS", SHARE_ON).withReadOnlyBindMount(kubeconfig, "/kube/config")
         .withHostNetwork().withReadOnlyRootFs().withTimeout(Duration.ofSeconds(30));
     try (RunningContainer container = containerd.startContainer(spec)) {
