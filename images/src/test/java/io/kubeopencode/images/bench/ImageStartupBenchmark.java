@@ -203,18 +203,30 @@ public final class ImageStartupBenchmark {
       printJvmChoices();
 
       Map<Scenario, List<Sample>> samples = new LinkedHashMap<>();
+      Map<Scenario, Integer> failures = new LinkedHashMap<>();
       for (int round = 1 - warmup; round <= runs; round++) {
         for (Scenario scenario : scenarios) {
-          Sample sample = measure(scenario);
           String what = round <= 0 ? "warm-up" : "run " + round;
+          Sample sample;
+          try {
+            sample = measure(scenario);
+          } catch (IllegalStateException failed) {
+            // Counted and shown, never hidden: an out-of-memory kill under the limit is a result too. (On a shared
+            // machine another harness's containerd may also end containers under the same cgroup parent.)
+            System.out.printf("[bench] %-40s %-8s FAILED: %s%n", scenario.label(), what, failed.getMessage());
+            if (round > 0) {
+              failures.merge(scenario, 1, Integer::sum);
+            }
+            continue;
+          }
           System.out.printf("[bench] %-40s %-8s %s%n", scenario.label(), what, describe(scenario, sample));
           if (round > 0) {
             samples.computeIfAbsent(scenario, s -> new ArrayList<>()).add(sample);
           }
         }
       }
-      if (!samples.isEmpty()) {
-        report(samples, runs, loadBefore);
+      if (runs > 0) {
+        report(scenarios, samples, failures, runs, loadBefore);
       }
     } finally {
       if (daemon != null) {
@@ -404,7 +416,8 @@ public final class ImageStartupBenchmark {
   }
 
   /** A Markdown table: medians, and min / median / max of the headline figure. */
-  private static void report(Map<Scenario, List<Sample>> samples, int runs, String loadBefore) {
+  private static void report(List<Scenario> scenarios, Map<Scenario, List<Sample>> samples,
+      Map<Scenario, Integer> failures, int runs, String loadBefore) {
     // What a container costs after its task exists without a JVM: start, exit, delete, ctr's exit.
     long baselineTail = samples.entrySet().stream().filter(e -> e.getKey().image() == Image.PAUSE)
         .map(e -> stats(e.getValue(), s -> s.doneMs() - s.taskMs())[1]).findFirst().orElse(0L);
@@ -419,15 +432,21 @@ public final class ImageStartupBenchmark {
     System.out.println("CPU: the container's cgroup (cpuacct) when ready, or its last reading before the exit (polled"
         + " every 5 ms); RSS: VmRSS of the JVM when ready; cgroup memory: its memory.usage_in_bytes then");
     System.out.println();
-    System.out.println("| image, variant | done: min / median / max | task | JVM part | Helidon's \"since JVM"
+    System.out.println("| image, variant | runs | done: min / median / max | task | JVM part | Helidon's \"since JVM"
         + " startup\" | CPU (ms) | RSS at ready (MiB) | cgroup memory (MiB) |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
-    for (Map.Entry<Scenario, List<Sample>> entry : samples.entrySet()) {
-      List<Sample> list = entry.getValue();
-      Image image = entry.getKey().image();
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
+    for (Scenario scenario : scenarios) {
+      List<Sample> list = samples.getOrDefault(scenario, List.of());
+      int failed = failures.getOrDefault(scenario, 0);
+      String count = list.size() + (failed > 0 ? " (" + failed + " failed)" : "");
+      if (list.isEmpty()) {
+        System.out.printf("| %s | %s | | | | | | | |%n", scenario.label(), count);
+        continue;
+      }
+      Image image = scenario.image();
       boolean service = image.kind == Kind.SERVICE;
       long tail = stats(list, s -> s.doneMs() - s.taskMs())[1];
-      System.out.printf("| %s | %s | %s | %s | %s | %s | %s | %s |%n", entry.getKey().label(),
+      System.out.printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", scenario.label(), count,
           range(stats(list, Sample::doneMs)), median(stats(list, Sample::taskMs)),
           switch (image.kind) {
             case SERVICE -> Long.toString(tail);
