@@ -145,6 +145,10 @@ public final class ImageStartupBenchmark {
   private Path context;
   private int gitPort;
   private int sequence;
+  private Process daemon;
+  private boolean cleanedUp;
+  /** Set by the shutdown hook: the runs stop (containerd is going away under them). */
+  private volatile boolean stopping;
 
   private ImageStartupBenchmark() {}
 
@@ -171,10 +175,16 @@ public final class ImageStartupBenchmark {
         scenarios.add(new Scenario(image, variant));
       }
     }
-    Process daemon = null;
     String loadBefore = loadAverage();
     // /tmp, not a deep directory: containerd's socket path must stay under 108 bytes.
     work = Files.createTempDirectory(Path.of("/tmp"), "image-startup");
+    // Interrupted (Ctrl-C), the same clean-up in the same order; Containerd's and KubeCluster's own hooks run
+    // meanwhile, and their close() is synchronized, so this one waits for theirs.
+    Thread hook = new Thread(() -> {
+      stopping = true;
+      cleanUp();
+    }, "image-startup-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
     try {
       System.out.printf("[bench] %s; %d cores; load average %s; %d runs after %d warm-up round(s)%n",
           System.getProperty("os.name"), Runtime.getRuntime().availableProcessors(), loadBefore, runs, warmup);
@@ -206,6 +216,10 @@ public final class ImageStartupBenchmark {
       Map<Scenario, Integer> failures = new LinkedHashMap<>();
       for (int round = 1 - warmup; round <= runs; round++) {
         for (Scenario scenario : scenarios) {
+          if (stopping) {
+            System.out.println("[bench] stopped");
+            return;
+          }
           String what = round <= 0 ? "warm-up" : "run " + round;
           Sample sample;
           try {
@@ -229,10 +243,29 @@ public final class ImageStartupBenchmark {
         report(scenarios, samples, failures, runs, loadBefore);
       }
     } finally {
+      cleanUp();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs (or ran) cleanUp too
+      }
+    }
+  }
+
+  /** Stops the git daemon, containerd (its containers) and the API server; deletes the work directory. */
+  private synchronized void cleanUp() {
+    if (cleanedUp) {
+      return;
+    }
+    cleanedUp = true;
+    try {
       if (daemon != null) {
         daemon.destroy();
         daemon.waitFor();
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
       try {
         if (containerd != null) {
           containerd.close();
@@ -585,14 +618,18 @@ public final class ImageStartupBenchmark {
   }
 
   /** Deletes the work directory, unless containerd left something mounted under it (then says so). */
-  private static void deleteUnlessMounted(Path dir) throws IOException {
-    String prefix = dir.toAbsolutePath() + "/";
-    List<String> mounted = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-        .map(line -> line.split(" ")[4]).filter(point -> point.startsWith(prefix)).toList();
-    if (mounted.isEmpty()) {
-      deleteRecursively(dir);
-    } else {
-      System.err.printf("[bench] %s left in place: still mounted under it: %s%n", dir, mounted);
+  private static void deleteUnlessMounted(Path dir) {
+    try {
+      String prefix = dir.toAbsolutePath() + "/";
+      List<String> mounted = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+          .map(line -> line.split(" ")[4]).filter(point -> point.startsWith(prefix)).toList();
+      if (mounted.isEmpty()) {
+        deleteRecursively(dir);
+      } else {
+        System.err.printf("[bench] %s left in place: still mounted under it: %s%n", dir, mounted);
+      }
+    } catch (IOException e) {
+      System.err.printf("[bench] could not delete %s: %s%n", dir, e);
     }
   }
 
