@@ -66,10 +66,13 @@ public final class ContextInit {
       config.proxy().installAsDefaults();
       log.info(config.proxy().describe());
     }
-    UrlFetcher fetcher = new UrlFetcher(config.urlMaxBytes(), log,
-        caFile.map(ca -> ca.custom().sslContext()).orElse(null), config.proxy());
-    for (UrlStep step : plan.urls()) {
-      fetch(tree, fetcher, step);
+    if (!plan.urls().isEmpty()) {
+      // Only then: the fetcher's TLS context reads the trust store, a third of a run that stages no URL.
+      UrlFetcher fetcher = new UrlFetcher(config.urlMaxBytes(), log,
+          caFile.map(ca -> ca.custom().sslContext()).orElse(null), config.proxy());
+      for (UrlStep step : plan.urls()) {
+        fetch(tree, fetcher, step);
+      }
     }
     log.info("done");
   }
