@@ -5,7 +5,7 @@
 # image's `/pause -v` as the baseline (containerd, runc and ctr alone). Each image with its CDS archive; with a memory
 # limit (256 MiB services, 128 MiB init programs), which the JVM does not see under bare ctr run; with the limit and
 # -XX:MaxRAM=<limit> (the heap it would choose in a pod); with -Xshare:off. Prints every run and min/median/max;
-# asserts nothing. Needs root. Figures: docs/images-startup.md.
+# asserts nothing. Needs root. Figures: docs/images.md ("Start-up in a container").
 # Usage: hack/bench-image-startup.sh [-Dbench.runs=7] [-Dbench.warmup=1] [-Dbench.extra="JVM flags"]
 #   bench.extra: one more variant of each JVM image with these flags (JDK_JAVA_OPTIONS), e.g. "-Xms32m"
 set -euo pipefail
