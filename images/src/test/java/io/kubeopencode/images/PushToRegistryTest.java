@@ -96,7 +96,8 @@ class PushToRegistryTest {
 
         if (image != ShippedImage.CONTROLLER) {
           // Same image, same digest: the registry has exactly what `./mvnw package` put in <module>/target.
-          assertThat(pushed).as("digest of %s against the build's tar", image.imageName())
+          assertThat(pushed).as(() -> "digest of " + image.imageName() + " against the build's tar ("
+              + ImageDiff.describe(image.tar(), out.resolve(image.imageName() + ".tar")) + ")")
               .isEqualTo(built.get(image));
         } else {
           // The controller's jar carries its default init images, system-images.properties =

@@ -44,7 +44,8 @@ class ReproducibleImagesTest {
       String digest = Files.readString(first.resolveSibling(image.imageName() + ".digest")).strip();
       System.out.printf("[images] %s: %s%n", image.imageName(), digest);
       assertThat(Files.readString(out.resolve(image.imageName() + ".digest")).strip())
-          .as("digest of %s", image.imageName()).isEqualTo(digest);
+          .as(() -> "digest of " + image.imageName() + " (" + ImageDiff.describe(first, second) + ")")
+          .isEqualTo(digest);
       assertThat(sha256(second)).as("bytes of %s", second).isEqualTo(sha256(first));
     }
   }
