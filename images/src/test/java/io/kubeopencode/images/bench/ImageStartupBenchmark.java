@@ -358,6 +358,7 @@ public final class ImageStartupBenchmark {
   private Sample measureService(RunSpec base) throws Exception {
     int port = freePort();
     RunSpec spec = base.withEnv("KUBECONFIG", "/kube/config").withEnv("SERVER_PORT", Integer.toString(port))
+        .withEnv("SERVER_HOST", "127.0.0.1")
         .withEnv("LEADER_ELECTION_ENABLED", "false").withReadOnlyBindMount(kubeconfig, "/kube/config")
         .withHostNetwork();
     HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready"))
