@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -300,7 +299,7 @@ public final class Containerd implements AutoCloseable {
         throw new ContainerdUnavailableException(Reason.DID_NOT_START, "no socket " + socket + " within "
             + options.startTimeout() + "; its log (" + logFile + ") ends:\n" + process.logTail(20));
       }
-      sleep(10);
+      Await.sleep(10);
     }
     startupTime = Duration.ofNanos(System.nanoTime() - begin);
     CommandResult version = ctr(Duration.ofSeconds(60), "version");
@@ -447,8 +446,8 @@ public final class Containerd implements AutoCloseable {
       container.kill();
       container.awaitExit(Await.LIVENESS);
       throw new IllegalStateException("container " + container.id() + " (" + spec.image() + " " + spec.args()
-          + ") did not finish within " + spec.timeout() + " and was killed; stdout: " + tail(container.stdout())
-          + "; stderr: " + tail(container.stderr()));
+          + ") did not finish within " + spec.timeout() + " and was killed; stdout: "
+          + ChildProcesses.tail(container.stdout()) + "; stderr: " + ChildProcesses.tail(container.stderr()));
     }
     return result;
   }
@@ -502,24 +501,10 @@ public final class Containerd implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(binaries.ctr().toString(), "-a", socket.toString(), "-n",
         namespace));
     command.addAll(List.of(args));
-    try {
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-      scrubEnvironment(builder.environment());
-      Process ctr = builder.start();
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(ctr.getErrorStream()));
-      String out = readAll(ctr.getInputStream());
-      if (!ctr.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        ctr.destroyForcibly();
-        throw new IllegalStateException("ctr " + String.join(" ", args) + " did not finish within " + timeout);
-      }
-      return new CommandResult(ctr.exitValue(), out, err.join());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + binaries.ctr(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running ctr " + String.join(" ", args), e);
-    }
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    scrubEnvironment(builder.environment());
+    return ChildProcesses.runToEnd(builder, timeout, "ctr " + String.join(" ", args));
   }
 
   List<String> ctrCommand() {
@@ -751,7 +736,7 @@ public final class Containerd implements AutoCloseable {
         mount.toString()))) {
       try {
         Process umount = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = readAll(umount.getInputStream());
+        String out = ChildProcesses.readAll(umount.getInputStream());
         if (umount.waitFor(60, TimeUnit.SECONDS) && umount.exitValue() == 0) {
           return;
         }
@@ -843,28 +828,6 @@ public final class Containerd implements AutoCloseable {
 
   private static String quote(Object value) {
     return "\"" + value.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  static String tail(String text) {
-    String stripped = text.strip();
-    return stripped.length() <= 2000 ? stripped : "..." + stripped.substring(stripped.length() - 2000);
-  }
-
-  private static String readAll(InputStream in) {
-    try {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
   }
 
   private static String projectVersion() {

@@ -13,15 +13,14 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -230,22 +229,8 @@ public final class KubeCluster implements AutoCloseable {
   public CommandResult kubectl(String... args) {
     List<String> command = new ArrayList<>(List.of(binaries.path("kubectl").toString(), "--kubeconfig=" + kubeconfig));
     command.addAll(List.of(args));
-    try {
-      Process process = new ProcessBuilder(command).start();
-      process.getOutputStream().close();
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-      String out = readAll(process.getInputStream());
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish in 60 s");
-      }
-      return new CommandResult(process.exitValue(), out, err.join());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return ChildProcesses.runToEnd(new ProcessBuilder(command), Duration.ofSeconds(60),
+        "kubectl " + String.join(" ", args));
   }
 
   /** Stops kwok, the scheduler, the controller manager, then kube-apiserver and etcd. */
@@ -311,14 +296,6 @@ public final class KubeCluster implements AutoCloseable {
       Path target = workDir.resolve(name);
       Files.write(target, in.readAllBytes());
       return target;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String readAll(InputStream in) {
-    try {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
