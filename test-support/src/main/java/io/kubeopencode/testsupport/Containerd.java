@@ -2,7 +2,6 @@ package io.kubeopencode.testsupport;
 
 import io.kubeopencode.testsupport.ContainerdUnavailableException.Reason;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
@@ -17,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -51,7 +49,7 @@ public final class Containerd implements AutoCloseable {
   /** The CRI plugin's namespace: images imported there are what a kubelet on this containerd sees. */
   public static final String DEFAULT_NAMESPACE = "k8s.io";
   /** Built by this project's images module; never pulled (there is no registry). */
-  public static final String DEFAULT_SANDBOX_IMAGE = "kubeopencode/pause:" + projectVersion();
+  public static final String DEFAULT_SANDBOX_IMAGE = "kubeopencode/pause:" + ContainerdConfig.projectVersion();
 
   static final Path LOCK_FILE = MachineLock.defaultFile("kubeopencode-containerd.lock");
   /** containerd 1.6 puts shim sockets in /run/containerd/s whatever its configured state directory. */
@@ -190,6 +188,7 @@ public final class Containerd implements AutoCloseable {
 
   private final Path workDir;
   private final Options options;
+  private final ContainerdConfig config;
   private final ContainerdBinaries binaries;
   private final MachineLock lock;
   private final Path socket;
@@ -197,7 +196,6 @@ public final class Containerd implements AutoCloseable {
   /** Top-level directory names in each cgroup hierarchy before start: what close() must not remove. */
   private final Map<Path, Set<String>> cgroupsBefore;
   private final boolean shimSocketRootExisted;
-  private final List<Path> createdDirs;
   private final Set<RunningContainer> containers = ConcurrentHashMap.newKeySet();
   private final Set<String> seenNamespaces = ConcurrentHashMap.newKeySet();
   private final Thread shutdownHook = new Thread(this::close, "containerd-shutdown");
@@ -210,15 +208,12 @@ public final class Containerd implements AutoCloseable {
     this.options = options;
     this.binaries = binaries;
     this.lock = lock;
-    this.socket = workDir.resolve("containerd.sock");
-    this.logFile = workDir.resolve("containerd.log");
+    this.config = new ContainerdConfig(workDir, options);
+    this.socket = config.socket();
+    this.logFile = config.logFile();
     removeEmptyCgroups(Map.of(), List.of(CGROUP_PARENT)); // a crashed run's empty leftovers
     this.cgroupsBefore = topLevelCgroups();
     this.shimSocketRootExisted = Files.exists(SHIM_SOCKET_ROOT);
-    this.createdDirs = new ArrayList<>(List.of(dir("root"), dir("state"), dir("runc"), dir("fifo"), dir("opt")));
-    if (options.cniBinDir() == null) {
-      createdDirs.add(dir("cni"));
-    }
   }
 
   /** As {@link #start(Path, Options)} with {@link Options#defaults()}. */
@@ -284,11 +279,11 @@ public final class Containerd implements AutoCloseable {
   }
 
   private void launch() {
-    Path config = writeConfig();
+    Path configFile = config.write();
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     long begin = System.nanoTime();
     process = ManagedProcess.start("containerd", List.of(binaries.containerd().toString(), "--config",
-        config.toString()), logFile, Map.of("PATH", searchPath()));
+        configFile.toString()), logFile, Map.of("PATH", searchPath()));
     long deadline = begin + options.startTimeout().toNanos();
     while (!Files.exists(socket)) {
       if (!process.isAlive()) {
@@ -309,70 +304,6 @@ public final class Containerd implements AutoCloseable {
     }
     LOG.log(System.Logger.Level.INFO, "containerd {0} serving {1} after {2} ms", binaries.containerdVersion(),
         socket, startupTime.toMillis());
-  }
-
-  private Path writeConfig() {
-    List<Path> dirs = new ArrayList<>(createdDirs);
-    dirs.add(dir("containers")); // the containers' outputs: kept after close()
-    for (Path dir : dirs) {
-      try {
-        Files.createDirectories(dir);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    Path cniBin = options.cniBinDir() != null ? options.cniBinDir() : dir("cni").resolve("bin");
-    Path cniConf = options.cniConfDir() != null ? options.cniConfDir() : dir("cni").resolve("net.d");
-    String cri = "plugins.\"io.containerd.grpc.v1.cri\"";
-    String toml = String.join("\n",
-        "# Written by io.kubeopencode.testsupport.Containerd: everything under this directory, nothing global.",
-        "version = 2",
-        "root = " + quote(dir("root")),
-        "state = " + quote(dir("state")),
-        // Snapshotters that cannot work here (and might probe kernel modules) and the tracing exporters stay off.
-        "disabled_plugins = [\"io.containerd.snapshotter.v1.aufs\", \"io.containerd.snapshotter.v1.btrfs\","
-            + " \"io.containerd.snapshotter.v1.devmapper\", \"io.containerd.snapshotter.v1.zfs\","
-            + " \"io.containerd.tracing.processor.v1.otlp\", \"io.containerd.internal.v1.tracing\"]",
-        "",
-        "[grpc]",
-        "  address = " + quote(socket),
-        "[ttrpc]",
-        "  address = " + quote(workDir.resolve("containerd.sock.ttrpc")),
-        "[debug]",
-        "  address = \"\"",
-        "[metrics]",
-        "  address = \"\"",
-        "",
-        "[plugins]",
-        "  [plugins.\"io.containerd.internal.v1.opt\"]",
-        "    path = " + quote(dir("opt")),
-        "  [" + cri + "]",
-        "    sandbox_image = " + quote(options.sandboxImage()),
-        // Root lacks CAP_SYS_RESOURCE on these machines: runc cannot lower a sandbox's oom_score_adj.
-        "    restrict_oom_score_adj = true",
-        "    disable_apparmor = true",
-        "    netns_mounts_under_state_dir = true",
-        "    stream_server_address = \"127.0.0.1\"",
-        "    stream_server_port = \"0\"",
-        "    [" + cri + ".containerd]",
-        "      snapshotter = \"overlayfs\"",
-        "      default_runtime_name = \"runc\"",
-        "      [" + cri + ".containerd.runtimes.runc]",
-        "        runtime_type = \"io.containerd.runc.v2\"",
-        "        [" + cri + ".containerd.runtimes.runc.options]",
-        "          SystemdCgroup = false",
-        "          Root = " + quote(dir("runc")),
-        "    [" + cri + ".cni]",
-        "      bin_dir = " + quote(cniBin),
-        "      conf_dir = " + quote(cniConf),
-        "");
-    try {
-      Files.createDirectories(cniBin);
-      Files.createDirectories(cniConf);
-      return Files.writeString(workDir.resolve("config.toml"), toml);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** The gRPC socket (for {@code ctr -a}, or a kubelet's {@code containerRuntimeEndpoint}). */
@@ -460,11 +391,12 @@ public final class Containerd implements AutoCloseable {
     requireOpen();
     String id = spec.name() + "-" + SEQUENCE.incrementAndGet() + "-"
         + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
-    Path outputs = dir("containers");
+    Path outputs = config.containersDir();
     Path pidFile = outputs.resolve(id + ".pid");
     List<String> command = ctrCommand();
-    command.addAll(List.of("run", "--rm", "--fifo-dir", dir("fifo").toString(), "--runc-root", dir("runc").toString(),
-        "--cgroup", "/" + CGROUP_PARENT + "/" + id, "--pid-file", pidFile.toString()));
+    command.addAll(List.of("run", "--rm", "--fifo-dir", config.fifoDir().toString(),
+        "--runc-root", config.runcRoot().toString(), "--cgroup", "/" + CGROUP_PARENT + "/" + id,
+        "--pid-file", pidFile.toString()));
     spec.env().forEach((name, value) -> command.addAll(List.of("--env", name + "=" + value)));
     spec.mounts().forEach(mount -> command.addAll(List.of("--mount", mount.flag())));
     if (spec.readOnlyRootFs()) {
@@ -588,7 +520,7 @@ public final class Containerd implements AutoCloseable {
       step(problems, "deleting its state", () -> {
         List<Path> stillMounted = HostState.mountsUnder(workDir);
         if (stillMounted.isEmpty()) {
-          for (Path dir : createdDirs) {
+          for (Path dir : config.stateDirs()) {
             deleteRecursively(dir, problems);
           }
           for (String socketFile : List.of("containerd.sock", "containerd.sock.ttrpc")) {
@@ -813,10 +745,6 @@ public final class Containerd implements AutoCloseable {
     return listing.stdout().lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 
-  private Path dir(String name) {
-    return workDir.resolve(name);
-  }
-
   private String searchPath() {
     Set<String> dirs = new LinkedHashSet<>();
     for (Path binary : List.of(binaries.containerd(), binaries.shim(), binaries.runc())) {
@@ -824,22 +752,5 @@ public final class Containerd implements AutoCloseable {
     }
     dirs.addAll(List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"));
     return String.join(":", dirs);
-  }
-
-  private static String quote(Object value) {
-    return "\"" + value.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  private static String projectVersion() {
-    try (InputStream in = Containerd.class.getResourceAsStream("test-support.properties")) {
-      Properties properties = new Properties();
-      if (in != null) {
-        properties.load(in);
-      }
-      String version = properties.getProperty("version", "");
-      return version.isEmpty() || version.startsWith("$") ? "latest" : version;
-    } catch (IOException e) {
-      return "latest";
-    }
   }
 }
