@@ -4,13 +4,10 @@ import io.kubeopencode.testsupport.ContainerdUnavailableException.Reason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,15 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A private containerd for tests: its own configuration, root, state and gRPC socket under a work directory, started
@@ -193,9 +185,7 @@ public final class Containerd implements AutoCloseable {
   private final MachineLock lock;
   private final Path socket;
   private final Path logFile;
-  /** Top-level directory names in each cgroup hierarchy before start: what close() must not remove. */
-  private final Map<Path, Set<String>> cgroupsBefore;
-  private final boolean shimSocketRootExisted;
+  private final ContainerdTeardown teardown;
   private final Set<RunningContainer> containers = ConcurrentHashMap.newKeySet();
   private final Set<String> seenNamespaces = ConcurrentHashMap.newKeySet();
   private final Thread shutdownHook = new Thread(this::close, "containerd-shutdown");
@@ -211,9 +201,7 @@ public final class Containerd implements AutoCloseable {
     this.config = new ContainerdConfig(workDir, options);
     this.socket = config.socket();
     this.logFile = config.logFile();
-    removeEmptyCgroups(Map.of(), List.of(CGROUP_PARENT)); // a crashed run's empty leftovers
-    this.cgroupsBefore = topLevelCgroups();
-    this.shimSocketRootExisted = Files.exists(SHIM_SOCKET_ROOT);
+    this.teardown = new ContainerdTeardown(workDir, config);
   }
 
   /** As {@link #start(Path, Options)} with {@link Options#defaults()}. */
@@ -479,70 +467,27 @@ public final class Containerd implements AutoCloseable {
     List<String> problems = new ArrayList<>();
     try {
       // Each step runs whatever the previous ones did: a failure is recorded, never a reason to leave more behind.
-      step(problems, "stopping its containers", () -> {
+      ContainerdTeardown.step(problems, "stopping its containers", () -> {
         for (RunningContainer container : List.copyOf(containers)) {
           container.abandon();
         }
       });
-      step(problems, "removing its containers", () -> {
+      ContainerdTeardown.step(problems, "removing its containers", () -> {
         if (process != null && process.isAlive()) {
           removeAllContainers(problems);
         }
       });
-      step(problems, "stopping containerd", () -> {
+      ContainerdTeardown.step(problems, "stopping containerd", () -> {
         if (process != null) {
           process.close();
         }
       });
-      step(problems, "ending shims", () -> endShims(problems));
-      step(problems, "ending container processes", () -> killCgroupMembers(problems));
-      step(problems, "unmounting", () -> {
-        for (Path mount : HostState.mountsUnder(workDir)) {
-          unmount(mount, problems);
-        }
-      });
-      step(problems, "removing cgroups", () -> {
-        removeEmptyCgroups(cgroupsBefore, cgroupNamesToRemove());
-        for (Path hierarchy : HostState.cgroupHierarchies()) {
-          for (String name : cgroupNamesToRemove()) {
-            Path dir = hierarchy.resolve(name);
-            if (!cgroupsBefore.getOrDefault(hierarchy, Set.of()).contains(name) && Files.exists(dir)) {
-              problems.add("cgroup " + dir + " could not be removed");
-            }
-          }
-        }
-      });
-      step(problems, "removing " + SHIM_SOCKET_ROOT, () -> {
-        if (!shimSocketRootExisted) {
-          removeEmptyTree(SHIM_SOCKET_ROOT, problems);
-        }
-      });
-      step(problems, "deleting its state", () -> {
-        List<Path> stillMounted = HostState.mountsUnder(workDir);
-        if (stillMounted.isEmpty()) {
-          for (Path dir : config.stateDirs()) {
-            deleteRecursively(dir, problems);
-          }
-          for (String socketFile : List.of("containerd.sock", "containerd.sock.ttrpc")) {
-            deleteQuietly(workDir.resolve(socketFile));
-          }
-        } else {
-          problems.add("still mounted under " + workDir + ": " + stillMounted + " (its state was left in place)");
-        }
-      });
+      teardown.restoreHost(cgroupNamesToRemove(), problems);
     } finally {
       lock.close();
     }
     if (!problems.isEmpty()) {
       throw new IllegalStateException("containerd in " + workDir + " closed, but: " + String.join("; ", problems));
-    }
-  }
-
-  private static void step(List<String> problems, String what, Runnable action) {
-    try {
-      action.run();
-    } catch (RuntimeException e) {
-      problems.add(what + " failed: " + e);
     }
   }
 
@@ -576,169 +521,6 @@ public final class Containerd implements AutoCloseable {
     names.add(options.namespace());
     names.add(CGROUP_PARENT);
     return List.copyOf(names);
-  }
-
-  /** Shims reparent to init, so they are no descendants: found by their {@code -address <our socket>} argument. */
-  private void endShims(List<String> problems) {
-    List<ProcessHandle> shims = HostState.processesWithArgument(socket.toString());
-    for (ProcessHandle shim : shims) {
-      // A shim exits by itself once its task is deleted; give it a moment before ending it.
-      if (!awaitExit(shim, Duration.ofSeconds(10))) {
-        shim.destroyForcibly();
-        if (!awaitExit(shim, Duration.ofSeconds(10))) {
-          problems.add("shim PID " + shim.pid() + " survived SIGKILL");
-        }
-      }
-    }
-  }
-
-  /**
-   * Container processes still in {@link #CGROUP_PARENT} (none, normally): SIGKILL by PID. Only there: a namespace's
-   * cgroup (ctr's default parent) may hold another containerd's containers on a shared machine.
-   */
-  private void killCgroupMembers(List<String> problems) {
-    for (Path hierarchy : HostState.cgroupHierarchies()) {
-      Path parent = hierarchy.resolve(CGROUP_PARENT);
-      if (Files.isDirectory(parent)) {
-        try (Stream<Path> walk = Files.walk(parent)) {
-          for (Path procs : walk.filter(p -> p.getFileName().toString().equals("cgroup.procs")).toList()) {
-            for (String pid : Files.readAllLines(procs)) {
-              if (!pid.isBlank()) {
-                ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(p -> {
-                  problems.add("process " + p.pid() + " was still in " + procs.getParent() + " (killed)");
-                  p.destroyForcibly();
-                  awaitExit(p, Duration.ofSeconds(10));
-                });
-              }
-            }
-          }
-        } catch (IOException | UncheckedIOException e) {
-          // removed meanwhile
-        }
-      }
-    }
-  }
-
-  /**
-   * rmdir, deepest first, of the named top-level cgroups in every hierarchy, except those {@code keep} lists for
-   * that hierarchy (they were there before). Only empty cgroups can be removed; cgroup directories hold no files.
-   */
-  private static void removeEmptyCgroups(Map<Path, Set<String>> keep, List<String> names) {
-    for (Path hierarchy : HostState.cgroupHierarchies()) {
-      for (String name : names) {
-        if (keep.getOrDefault(hierarchy, Set.of()).contains(name)) {
-          continue;
-        }
-        Path top = hierarchy.resolve(name);
-        if (!Files.isDirectory(top)) {
-          continue;
-        }
-        try (Stream<Path> walk = Files.walk(top)) {
-          List<Path> dirs = walk.filter(Files::isDirectory)
-              .sorted(Comparator.comparingInt(Path::getNameCount).reversed()).toList();
-          for (Path dir : dirs) {
-            try {
-              Files.delete(dir);
-            } catch (IOException busy) {
-              // still has processes: reported by the caller
-            }
-          }
-        } catch (IOException | UncheckedIOException e) {
-          // removed meanwhile
-        }
-      }
-    }
-  }
-
-  private static Map<Path, Set<String>> topLevelCgroups() {
-    Map<Path, Set<String>> result = new LinkedHashMap<>();
-    for (Path hierarchy : HostState.cgroupHierarchies()) {
-      try (Stream<Path> list = Files.list(hierarchy)) {
-        result.put(hierarchy, list.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-            .collect(Collectors.toSet()));
-      } catch (IOException e) {
-        result.put(hierarchy, Set.of());
-      }
-    }
-    return result;
-  }
-
-  private static void unmount(Path mount, List<String> problems) {
-    for (List<String> command : List.of(List.of("umount", mount.toString()), List.of("umount", "-l",
-        mount.toString()))) {
-      try {
-        Process umount = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = ChildProcesses.readAll(umount.getInputStream());
-        if (umount.waitFor(60, TimeUnit.SECONDS) && umount.exitValue() == 0) {
-          return;
-        }
-        LOG.log(System.Logger.Level.WARNING, "{0}: {1}", String.join(" ", command), out.strip());
-      } catch (IOException e) {
-        problems.add("cannot run umount: " + e.getMessage());
-        return;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    problems.add("could not unmount " + mount);
-  }
-
-  /** Deletes the empty directories of a tree, deepest first; what is not empty stays and is reported. */
-  private static void removeEmptyTree(Path root, List<String> problems) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.comparingInt(Path::getNameCount).reversed()).toList()) {
-        if (Files.isDirectory(p)) {
-          try {
-            Files.delete(p);
-          } catch (DirectoryNotEmptyException | NoSuchFileException ignored) {
-            // reported below
-          }
-        }
-      }
-    } catch (IOException | UncheckedIOException e) {
-      problems.add("cannot clean " + root + ": " + e.getMessage());
-      return;
-    }
-    if (Files.exists(root)) {
-      problems.add(root + " was created by containerd and is not empty");
-    }
-  }
-
-  private static void deleteRecursively(Path dir, List<String> problems) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      problems.add("cannot delete " + dir + ": " + e.getMessage());
-    }
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException ignored) {
-      // a socket containerd removes itself
-    }
-  }
-
-  private static boolean awaitExit(ProcessHandle process, Duration timeout) {
-    try {
-      process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (TimeoutException | ExecutionException e) {
-      return !process.isAlive();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return !process.isAlive();
-    }
   }
 
   private static List<String> ids(CommandResult listing) {
