@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -47,7 +46,6 @@ public final class Containerd implements AutoCloseable {
   /** containerd 1.6 puts shim sockets in /run/containerd/s whatever its configured state directory. */
   static final Path SHIM_SOCKET_ROOT = Path.of("/run/containerd");
   private static final int MAX_SOCKET_PATH = 107;
-  private static final Pattern UNPACKED = Pattern.compile("^unpacking (\\S+) \\(sha256:[0-9a-f]+\\)");
   private static final Pattern CONTAINER_NAME = Pattern.compile("[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*");
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
   private static final System.Logger LOG = System.getLogger(Containerd.class.getName());
@@ -186,6 +184,7 @@ public final class Containerd implements AutoCloseable {
   private final Path socket;
   private final Path logFile;
   private final ContainerdTeardown teardown;
+  private final CtrClient ctrClient;
   private final Set<RunningContainer> containers = ConcurrentHashMap.newKeySet();
   private final Set<String> seenNamespaces = ConcurrentHashMap.newKeySet();
   private final Thread shutdownHook = new Thread(this::close, "containerd-shutdown");
@@ -202,6 +201,7 @@ public final class Containerd implements AutoCloseable {
     this.socket = config.socket();
     this.logFile = config.logFile();
     this.teardown = new ContainerdTeardown(workDir, config);
+    this.ctrClient = new CtrClient(binaries.ctr(), config, options.namespace());
   }
 
   /** As {@link #start(Path, Options)} with {@link Options#defaults()}. */
@@ -330,27 +330,7 @@ public final class Containerd implements AutoCloseable {
    * image references it created, as containerd names them ({@code docker.io/...}).
    */
   public List<String> importImage(Path tar) {
-    if (!Files.isRegularFile(tar)) {
-      throw new IllegalArgumentException("no image tar at " + tar);
-    }
-    // No --index-name: it re-tags other images.
-    CommandResult result = ctr(Duration.ofMinutes(10), "images", "import", tar.toAbsolutePath().toString());
-    if (result.exitCode() != 0) {
-      throw new IllegalStateException("ctr images import " + tar + " failed (exit code " + result.exitCode() + "): "
-          + result.stderr().strip() + result.stdout().strip());
-    }
-    List<String> refs = new ArrayList<>();
-    for (String line : result.stdout().lines().toList()) {
-      Matcher matcher = UNPACKED.matcher(line.strip());
-      if (matcher.find()) {
-        refs.add(matcher.group(1));
-      }
-    }
-    if (refs.isEmpty()) {
-      throw new IllegalStateException("ctr images import " + tar + " named no image (an OCI tar without a full "
-          + "reference name?); its output: " + result.stdout().strip());
-    }
-    return List.copyOf(refs);
+    return ctrClient.importImage(tar);
   }
 
   /**
@@ -381,29 +361,8 @@ public final class Containerd implements AutoCloseable {
         + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
     Path outputs = config.containersDir();
     Path pidFile = outputs.resolve(id + ".pid");
-    List<String> command = ctrCommand();
-    command.addAll(List.of("run", "--rm", "--fifo-dir", config.fifoDir().toString(),
-        "--runc-root", config.runcRoot().toString(), "--cgroup", "/" + CGROUP_PARENT + "/" + id,
-        "--pid-file", pidFile.toString()));
-    spec.env().forEach((name, value) -> command.addAll(List.of("--env", name + "=" + value)));
-    spec.mounts().forEach(mount -> command.addAll(List.of("--mount", mount.flag())));
-    if (spec.readOnlyRootFs()) {
-      command.add("--read-only");
-    }
-    if (spec.hostNetwork()) {
-      command.add("--net-host");
-    }
-    if (spec.memoryLimitBytes() > 0) {
-      command.addAll(List.of("--memory-limit", Long.toString(spec.memoryLimitBytes())));
-    }
-    if (spec.workingDir() != null) {
-      command.addAll(List.of("--cwd", spec.workingDir()));
-    }
-    command.add(spec.image());
-    command.add(id);
-    command.addAll(spec.args());
-    RunningContainer container = RunningContainer.start(this, id, spec, command, outputs.resolve(id + ".stdout"),
-        outputs.resolve(id + ".stderr"), pidFile);
+    RunningContainer container = RunningContainer.start(this, id, spec, ctrClient.runCommand(id, spec, pidFile),
+        outputs.resolve(id + ".stdout"), outputs.resolve(id + ".stderr"), pidFile);
     containers.add(container);
     return container;
   }
@@ -414,27 +373,10 @@ public final class Containerd implements AutoCloseable {
   }
 
   CommandResult ctr(Duration timeout, String... args) {
-    return ctrIn(options.namespace(), timeout, args);
+    return ctrClient.run(timeout, args);
   }
 
-  private CommandResult ctrIn(String namespace, Duration timeout, String... args) {
-    List<String> command = new ArrayList<>(List.of(binaries.ctr().toString(), "-a", socket.toString(), "-n",
-        namespace));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-    scrubEnvironment(builder.environment());
-    return ChildProcesses.runToEnd(builder, timeout, "ctr " + String.join(" ", args));
-  }
 
-  List<String> ctrCommand() {
-    return new ArrayList<>(List.of(binaries.ctr().toString(), "-a", socket.toString(), "-n", options.namespace()));
-  }
-
-  /** ctr reads CONTAINERD_* variables (snapshotter, namespace, address): only the explicit flags count. */
-  static void scrubEnvironment(Map<String, String> environment) {
-    environment.keySet().removeIf(name -> name.startsWith("CONTAINERD_"));
-  }
 
   void forget(RunningContainer container) {
     containers.remove(container);
@@ -492,26 +434,10 @@ public final class Containerd implements AutoCloseable {
   }
 
   private void removeAllContainers(List<String> problems) {
-    CommandResult namespaces = ctr(Duration.ofSeconds(60), "namespaces", "ls", "-q");
-    Set<String> all = new HashSet<>(namespaces.stdout().lines().map(String::strip).filter(s -> !s.isEmpty())
-        .toList());
-    all.add(options.namespace());
-    seenNamespaces.addAll(all);
-    for (String namespace : all) {
-      Duration limit = Duration.ofSeconds(60);
-      for (String task : ids(ctrIn(namespace, limit, "tasks", "ls", "-q"))) {
-        ctrIn(namespace, limit, "tasks", "kill", "-a", "-s", "SIGKILL", task);
-        CommandResult deleted = ctrIn(namespace, limit, "tasks", "delete", "-f", task);
-        if (deleted.exitCode() != 0 && !deleted.stderr().contains("not found")) {
-          problems.add("task " + namespace + "/" + task + " not deleted: " + deleted.stderr().strip());
-        }
-      }
-      for (String container : ids(ctrIn(namespace, limit, "containers", "ls", "-q"))) {
-        CommandResult deleted = ctrIn(namespace, limit, "containers", "delete", container);
-        if (deleted.exitCode() != 0 && !deleted.stderr().contains("not found")) {
-          problems.add("container " + namespace + "/" + container + " not deleted: " + deleted.stderr().strip());
-        }
-      }
+    Set<String> namespaces = ctrClient.namespaces();
+    seenNamespaces.addAll(namespaces);
+    for (String namespace : namespaces) {
+      ctrClient.removeContainersIn(namespace, problems);
     }
   }
 
@@ -523,9 +449,6 @@ public final class Containerd implements AutoCloseable {
     return List.copyOf(names);
   }
 
-  private static List<String> ids(CommandResult listing) {
-    return listing.stdout().lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
-  }
 
   private String searchPath() {
     Set<String> dirs = new LinkedHashSet<>();

@@ -39,11 +39,9 @@ public final class RunningContainer implements AutoCloseable {
 
   static RunningContainer start(Containerd containerd, String id, Containerd.RunSpec spec, List<String> command,
       Path stdoutFile, Path stderrFile, Path pidFile) {
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+    ProcessBuilder builder = CtrClient.processBuilder(command)
         .redirectOutput(stdoutFile.toFile())
         .redirectError(stderrFile.toFile());
-    Containerd.scrubEnvironment(builder.environment());
     long launchedAt = System.nanoTime();
     try {
       return new RunningContainer(containerd, id, spec, builder.start(), stdoutFile, stderrFile, pidFile, launchedAt);
