@@ -3,14 +3,12 @@ package io.kubeopencode.testsupport;
 import io.kubeopencode.testsupport.ContainerdUnavailableException.Reason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,7 +43,6 @@ public final class Containerd implements AutoCloseable {
   static final Path LOCK_FILE = MachineLock.defaultFile("kubeopencode-containerd.lock");
   /** containerd 1.6 puts shim sockets in /run/containerd/s whatever its configured state directory. */
   static final Path SHIM_SOCKET_ROOT = Path.of("/run/containerd");
-  private static final int MAX_SOCKET_PATH = 107;
   private static final Pattern CONTAINER_NAME = Pattern.compile("[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*");
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
   private static final System.Logger LOG = System.getLogger(Containerd.class.getName());
@@ -176,31 +173,25 @@ public final class Containerd implements AutoCloseable {
     }
   }
 
-  private final Path workDir;
-  private final Options options;
   private final ContainerdConfig config;
+  private final Options options;
   private final ContainerdBinaries binaries;
   private final MachineLock lock;
-  private final Path socket;
-  private final Path logFile;
   private final ContainerdTeardown teardown;
   private final CtrClient ctrClient;
   private final Set<RunningContainer> containers = ConcurrentHashMap.newKeySet();
   private final Set<String> seenNamespaces = ConcurrentHashMap.newKeySet();
   private final Thread shutdownHook = new Thread(this::close, "containerd-shutdown");
-  private ManagedProcess process;
+  private ContainerdDaemon daemon;
   private Duration startupTime;
   private boolean closed;
 
-  private Containerd(Path workDir, Options options, ContainerdBinaries binaries, MachineLock lock) {
-    this.workDir = workDir;
+  private Containerd(ContainerdConfig config, Options options, ContainerdBinaries binaries, MachineLock lock) {
+    this.config = config;
     this.options = options;
     this.binaries = binaries;
     this.lock = lock;
-    this.config = new ContainerdConfig(workDir, options);
-    this.socket = config.socket();
-    this.logFile = config.logFile();
-    this.teardown = new ContainerdTeardown(workDir, config);
+    this.teardown = new ContainerdTeardown(config);
     this.ctrClient = new CtrClient(binaries.ctr(), config, options.namespace());
   }
 
@@ -216,24 +207,13 @@ public final class Containerd implements AutoCloseable {
    * @throws ContainerdUnavailableException when this machine cannot run it, naming why
    */
   public static Containerd start(Path workDir, Options options) {
-    checkMachine();
-    Path dir = workDir.toAbsolutePath().normalize();
-    String ttrpcSocket = dir.resolve("containerd.sock.ttrpc").toString();
-    if (ttrpcSocket.getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
-      throw new ContainerdUnavailableException(Reason.SOCKET_PATH_TOO_LONG, ttrpcSocket + " is longer than "
-          + MAX_SOCKET_PATH + " bytes; use a shorter work directory");
-    }
+    ContainerdConfig config = new ContainerdConfig(workDir.toAbsolutePath().normalize(), options);
+    ContainerdRequirements.check(config);
     ContainerdBinaries binaries = ContainerdBinaries.provision();
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + dir, e);
-    }
-    MachineLock lock = MachineLock.acquire(LOCK_FILE, options.lockTimeout(),
-        "JVM pid " + ProcessHandle.current().pid() + ", work directory " + dir);
+    MachineLock lock = lockMachine(config.workDir(), options.lockTimeout());
     Containerd containerd;
     try {
-      containerd = new Containerd(dir, options, binaries, lock);
+      containerd = new Containerd(config, options, binaries, lock);
     } catch (RuntimeException e) {
       lock.close();
       throw e;
@@ -251,52 +231,34 @@ public final class Containerd implements AutoCloseable {
     }
   }
 
-  private static void checkMachine() {
-    if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
-      throw new ContainerdUnavailableException(Reason.NOT_LINUX, "this is " + System.getProperty("os.name"));
+  /** Creates the work directory and takes the machine-wide lock, naming this JVM and the directory as its holder. */
+  private static MachineLock lockMachine(Path dir, Duration timeout) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
     }
-    int uid = HostState.effectiveUid();
-    if (uid != 0) {
-      throw new ContainerdUnavailableException(Reason.NOT_ROOT, "this JVM runs as uid " + uid
-          + "; containerd, runc and overlay mounts need root");
-    }
-    if (HostState.cgroupHierarchies().isEmpty()) {
-      throw new ContainerdUnavailableException(Reason.NO_CGROUP_MOUNT,
-          "no cgroup or cgroup2 file system in /proc/self/mountinfo; runc needs one (mount /sys/fs/cgroup)");
-    }
+    return MachineLock.acquire(LOCK_FILE, timeout,
+        "JVM pid " + ProcessHandle.current().pid() + ", work directory " + dir);
   }
 
   private void launch() {
     Path configFile = config.write();
     Runtime.getRuntime().addShutdownHook(shutdownHook);
-    long begin = System.nanoTime();
-    process = ManagedProcess.start("containerd", List.of(binaries.containerd().toString(), "--config",
-        configFile.toString()), logFile, Map.of("PATH", searchPath()));
-    long deadline = begin + options.startTimeout().toNanos();
-    while (!Files.exists(socket)) {
-      if (!process.isAlive()) {
-        throw new ContainerdUnavailableException(Reason.DID_NOT_START, "containerd exited at start; its log ("
-            + logFile + ") ends:\n" + process.logTail(20));
-      }
-      if (System.nanoTime() - deadline > 0) {
-        throw new ContainerdUnavailableException(Reason.DID_NOT_START, "no socket " + socket + " within "
-            + options.startTimeout() + "; its log (" + logFile + ") ends:\n" + process.logTail(20));
-      }
-      Await.sleep(10);
-    }
-    startupTime = Duration.ofNanos(System.nanoTime() - begin);
+    daemon = ContainerdDaemon.launch(binaries, configFile, config.logFile());
+    startupTime = daemon.awaitSocket(config.socket(), options.startTimeout());
     CommandResult version = ctr(Duration.ofSeconds(60), "version");
     if (version.exitCode() != 0) {
       throw new ContainerdUnavailableException(Reason.DID_NOT_START, "ctr version failed: "
-          + version.stderr().strip() + "; containerd's log ends:\n" + process.logTail(20));
+          + version.stderr().strip() + "; containerd's log ends:\n" + daemon.logTail(20));
     }
     LOG.log(System.Logger.Level.INFO, "containerd {0} serving {1} after {2} ms", binaries.containerdVersion(),
-        socket, startupTime.toMillis());
+        config.socket(), startupTime.toMillis());
   }
 
   /** The gRPC socket (for {@code ctr -a}, or a kubelet's {@code containerRuntimeEndpoint}). */
   public Path socket() {
-    return socket;
+    return config.socket();
   }
 
   public String namespace() {
@@ -304,11 +266,11 @@ public final class Containerd implements AutoCloseable {
   }
 
   public Path workDir() {
-    return workDir;
+    return config.workDir();
   }
 
   public Path logFile() {
-    return logFile;
+    return config.logFile();
   }
 
   public ContainerdBinaries binaries() {
@@ -322,7 +284,7 @@ public final class Containerd implements AutoCloseable {
 
   /** The containerd daemon's PID. */
   public long pid() {
-    return process.pid();
+    return daemon.pid();
   }
 
   /**
@@ -376,8 +338,6 @@ public final class Containerd implements AutoCloseable {
     return ctrClient.run(timeout, args);
   }
 
-
-
   void forget(RunningContainer container) {
     containers.remove(container);
   }
@@ -408,29 +368,34 @@ public final class Containerd implements AutoCloseable {
     }
     List<String> problems = new ArrayList<>();
     try {
-      // Each step runs whatever the previous ones did: a failure is recorded, never a reason to leave more behind.
-      ContainerdTeardown.step(problems, "stopping its containers", () -> {
-        for (RunningContainer container : List.copyOf(containers)) {
-          container.abandon();
-        }
-      });
-      ContainerdTeardown.step(problems, "removing its containers", () -> {
-        if (process != null && process.isAlive()) {
-          removeAllContainers(problems);
-        }
-      });
-      ContainerdTeardown.step(problems, "stopping containerd", () -> {
-        if (process != null) {
-          process.close();
-        }
-      });
+      removeContainersAndStop(problems);
       teardown.restoreHost(cgroupNamesToRemove(), problems);
     } finally {
       lock.close();
     }
     if (!problems.isEmpty()) {
-      throw new IllegalStateException("containerd in " + workDir + " closed, but: " + String.join("; ", problems));
+      throw new IllegalStateException("containerd in " + config.workDir() + " closed, but: "
+          + String.join("; ", problems));
     }
+  }
+
+  /** Each step runs whatever the previous ones did: a failure is recorded, never a reason to leave more behind. */
+  private void removeContainersAndStop(List<String> problems) {
+    ContainerdTeardown.step(problems, "stopping its containers", () -> {
+      for (RunningContainer container : List.copyOf(containers)) {
+        container.abandon();
+      }
+    });
+    ContainerdTeardown.step(problems, "removing its containers", () -> {
+      if (daemon != null && daemon.isAlive()) {
+        removeAllContainers(problems);
+      }
+    });
+    ContainerdTeardown.step(problems, "stopping containerd", () -> {
+      if (daemon != null) {
+        daemon.close();
+      }
+    });
   }
 
   private void removeAllContainers(List<String> problems) {
@@ -447,15 +412,5 @@ public final class Containerd implements AutoCloseable {
     names.add(options.namespace());
     names.add(CGROUP_PARENT);
     return List.copyOf(names);
-  }
-
-
-  private String searchPath() {
-    Set<String> dirs = new LinkedHashSet<>();
-    for (Path binary : List.of(binaries.containerd(), binaries.shim(), binaries.runc())) {
-      dirs.add(binary.getParent().toString());
-    }
-    dirs.addAll(List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"));
-    return String.join(":", dirs);
   }
 }

@@ -22,6 +22,10 @@ final class ContainerdConfig {
     this.options = options;
   }
 
+  Path workDir() {
+    return workDir;
+  }
+
   /** The gRPC socket. */
   Path socket() {
     return workDir.resolve("containerd.sock");

@@ -38,8 +38,8 @@ final class ContainerdTeardown {
   private final boolean shimSocketRootExisted;
 
   /** Takes the snapshot of the host, after removing a crashed run's empty cgroups (they are no host's). */
-  ContainerdTeardown(Path workDir, ContainerdConfig config) {
-    this.workDir = workDir;
+  ContainerdTeardown(ContainerdConfig config) {
+    this.workDir = config.workDir();
     this.socket = config.socket();
     this.stateDirs = config.stateDirs();
     this.socketFiles = List.of(config.socket(), config.ttrpcSocket());
