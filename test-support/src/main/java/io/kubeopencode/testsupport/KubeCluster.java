@@ -3,9 +3,6 @@ package io.kubeopencode.testsupport;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -171,9 +168,9 @@ public final class KubeCluster implements AutoCloseable {
           "--cidr=10.244.0.0/16",
           // The API server dials a node only for logs/exec; keep that on loopback (refused at once).
           "--node-ip=127.0.0.1"));
-      client.nodes().resource(simulatedNode()).create();
+      client.nodes().resource(SimulatedNode.definition()).create();
       try {
-        client.nodes().withName(KWOK_NODE).waitUntilCondition(KubeCluster::isReady, 60, TimeUnit.SECONDS);
+        client.nodes().withName(KWOK_NODE).waitUntilCondition(SimulatedNode::isReady, 60, TimeUnit.SECONDS);
       } catch (RuntimeException e) {
         scheduler.requireAlive();
         kwok.requireAlive();
@@ -261,31 +258,6 @@ public final class KubeCluster implements AutoCloseable {
     ManagedProcess process = ManagedProcess.start(name, command, workDir.resolve(name + ".log"));
     processes.add(process);
     return process;
-  }
-
-  private static Node simulatedNode() {
-    Map<String, Quantity> resources = Map.of("cpu", new Quantity("64"), "memory", new Quantity("256Gi"),
-        "pods", new Quantity("1000"));
-    return new NodeBuilder()
-        .withNewMetadata()
-          .withName(KWOK_NODE)
-          .addToAnnotations("kwok.x-k8s.io/node", "fake")
-          .addToLabels("kubernetes.io/hostname", KWOK_NODE)
-          .addToLabels("kubernetes.io/os", "linux")
-          .addToLabels("kubernetes.io/arch", "amd64")
-          .addToLabels("type", "kwok")
-        .endMetadata()
-        .withNewStatus()
-          .withAllocatable(resources)
-          .withCapacity(resources)
-        .endStatus()
-        .build();
-  }
-
-  private static boolean isReady(Node node) {
-    return node != null && node.getStatus() != null && node.getStatus().getConditions() != null
-        && node.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private Path copyResource(String name) {
