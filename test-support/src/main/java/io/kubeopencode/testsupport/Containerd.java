@@ -361,11 +361,7 @@ public final class Containerd implements AutoCloseable {
       return;
     }
     closed = true;
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // called from the hook itself
-    }
+    ShutdownHooks.remove(shutdownHook);
     List<String> problems = new ArrayList<>();
     try {
       removeContainersAndStop(problems);

@@ -237,11 +237,7 @@ public final class KubeCluster implements AutoCloseable {
       return;
     }
     closed = true;
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException alreadyShuttingDown) {
-      // called from the hook itself
-    }
+    ShutdownHooks.remove(shutdownHook);
     try {
       client.close();
     } finally {
