@@ -35,4 +35,14 @@ public final class Await {
     }
     return Duration.ofNanos(System.nanoTime() - begin);
   }
+
+  /** The pause of a polling loop that fails, rather than goes on, when the thread is interrupted. */
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
 }

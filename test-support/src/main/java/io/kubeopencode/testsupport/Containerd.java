@@ -2,34 +2,20 @@ package io.kubeopencode.testsupport;
 
 import io.kubeopencode.testsupport.ContainerdUnavailableException.Reason;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A private containerd for tests: its own configuration, root, state and gRPC socket under a work directory, started
@@ -52,13 +38,11 @@ public final class Containerd implements AutoCloseable {
   /** The CRI plugin's namespace: images imported there are what a kubelet on this containerd sees. */
   public static final String DEFAULT_NAMESPACE = "k8s.io";
   /** Built by this project's images module; never pulled (there is no registry). */
-  public static final String DEFAULT_SANDBOX_IMAGE = "kubeopencode/pause:" + projectVersion();
+  public static final String DEFAULT_SANDBOX_IMAGE = "kubeopencode/pause:" + ContainerdConfig.projectVersion();
 
   static final Path LOCK_FILE = MachineLock.defaultFile("kubeopencode-containerd.lock");
   /** containerd 1.6 puts shim sockets in /run/containerd/s whatever its configured state directory. */
   static final Path SHIM_SOCKET_ROOT = Path.of("/run/containerd");
-  private static final int MAX_SOCKET_PATH = 107;
-  private static final Pattern UNPACKED = Pattern.compile("^unpacking (\\S+) \\(sha256:[0-9a-f]+\\)");
   private static final Pattern CONTAINER_NAME = Pattern.compile("[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*");
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
   private static final System.Logger LOG = System.getLogger(Containerd.class.getName());
@@ -189,37 +173,26 @@ public final class Containerd implements AutoCloseable {
     }
   }
 
-  private final Path workDir;
+  private final ContainerdConfig config;
   private final Options options;
   private final ContainerdBinaries binaries;
   private final MachineLock lock;
-  private final Path socket;
-  private final Path logFile;
-  /** Top-level directory names in each cgroup hierarchy before start: what close() must not remove. */
-  private final Map<Path, Set<String>> cgroupsBefore;
-  private final boolean shimSocketRootExisted;
-  private final List<Path> createdDirs;
+  private final ContainerdTeardown teardown;
+  private final CtrClient ctrClient;
   private final Set<RunningContainer> containers = ConcurrentHashMap.newKeySet();
   private final Set<String> seenNamespaces = ConcurrentHashMap.newKeySet();
   private final Thread shutdownHook = new Thread(this::close, "containerd-shutdown");
-  private ManagedProcess process;
+  private ContainerdDaemon daemon;
   private Duration startupTime;
   private boolean closed;
 
-  private Containerd(Path workDir, Options options, ContainerdBinaries binaries, MachineLock lock) {
-    this.workDir = workDir;
+  private Containerd(ContainerdConfig config, Options options, ContainerdBinaries binaries, MachineLock lock) {
+    this.config = config;
     this.options = options;
     this.binaries = binaries;
     this.lock = lock;
-    this.socket = workDir.resolve("containerd.sock");
-    this.logFile = workDir.resolve("containerd.log");
-    removeEmptyCgroups(Map.of(), List.of(CGROUP_PARENT)); // a crashed run's empty leftovers
-    this.cgroupsBefore = topLevelCgroups();
-    this.shimSocketRootExisted = Files.exists(SHIM_SOCKET_ROOT);
-    this.createdDirs = new ArrayList<>(List.of(dir("root"), dir("state"), dir("runc"), dir("fifo"), dir("opt")));
-    if (options.cniBinDir() == null) {
-      createdDirs.add(dir("cni"));
-    }
+    this.teardown = new ContainerdTeardown(config);
+    this.ctrClient = new CtrClient(binaries.ctr(), config, options.namespace());
   }
 
   /** As {@link #start(Path, Options)} with {@link Options#defaults()}. */
@@ -234,24 +207,13 @@ public final class Containerd implements AutoCloseable {
    * @throws ContainerdUnavailableException when this machine cannot run it, naming why
    */
   public static Containerd start(Path workDir, Options options) {
-    checkMachine();
-    Path dir = workDir.toAbsolutePath().normalize();
-    String ttrpcSocket = dir.resolve("containerd.sock.ttrpc").toString();
-    if (ttrpcSocket.getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
-      throw new ContainerdUnavailableException(Reason.SOCKET_PATH_TOO_LONG, ttrpcSocket + " is longer than "
-          + MAX_SOCKET_PATH + " bytes; use a shorter work directory");
-    }
+    ContainerdConfig config = new ContainerdConfig(workDir.toAbsolutePath().normalize(), options);
+    ContainerdRequirements.check(config);
     ContainerdBinaries binaries = ContainerdBinaries.provision();
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + dir, e);
-    }
-    MachineLock lock = MachineLock.acquire(LOCK_FILE, options.lockTimeout(),
-        "JVM pid " + ProcessHandle.current().pid() + ", work directory " + dir);
+    MachineLock lock = lockMachine(config.workDir(), options.lockTimeout());
     Containerd containerd;
     try {
-      containerd = new Containerd(dir, options, binaries, lock);
+      containerd = new Containerd(config, options, binaries, lock);
     } catch (RuntimeException e) {
       lock.close();
       throw e;
@@ -269,116 +231,34 @@ public final class Containerd implements AutoCloseable {
     }
   }
 
-  private static void checkMachine() {
-    if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
-      throw new ContainerdUnavailableException(Reason.NOT_LINUX, "this is " + System.getProperty("os.name"));
+  /** Creates the work directory and takes the machine-wide lock, naming this JVM and the directory as its holder. */
+  private static MachineLock lockMachine(Path dir, Duration timeout) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
     }
-    int uid = HostState.effectiveUid();
-    if (uid != 0) {
-      throw new ContainerdUnavailableException(Reason.NOT_ROOT, "this JVM runs as uid " + uid
-          + "; containerd, runc and overlay mounts need root");
-    }
-    if (HostState.cgroupHierarchies().isEmpty()) {
-      throw new ContainerdUnavailableException(Reason.NO_CGROUP_MOUNT,
-          "no cgroup or cgroup2 file system in /proc/self/mountinfo; runc needs one (mount /sys/fs/cgroup)");
-    }
+    return MachineLock.acquire(LOCK_FILE, timeout,
+        "JVM pid " + ProcessHandle.current().pid() + ", work directory " + dir);
   }
 
   private void launch() {
-    Path config = writeConfig();
+    Path configFile = config.write();
     Runtime.getRuntime().addShutdownHook(shutdownHook);
-    long begin = System.nanoTime();
-    process = ManagedProcess.start("containerd", List.of(binaries.containerd().toString(), "--config",
-        config.toString()), logFile, Map.of("PATH", searchPath()));
-    long deadline = begin + options.startTimeout().toNanos();
-    while (!Files.exists(socket)) {
-      if (!process.isAlive()) {
-        throw new ContainerdUnavailableException(Reason.DID_NOT_START, "containerd exited at start; its log ("
-            + logFile + ") ends:\n" + process.logTail(20));
-      }
-      if (System.nanoTime() - deadline > 0) {
-        throw new ContainerdUnavailableException(Reason.DID_NOT_START, "no socket " + socket + " within "
-            + options.startTimeout() + "; its log (" + logFile + ") ends:\n" + process.logTail(20));
-      }
-      sleep(10);
-    }
-    startupTime = Duration.ofNanos(System.nanoTime() - begin);
+    daemon = ContainerdDaemon.launch(binaries, configFile, config.logFile());
+    startupTime = daemon.awaitSocket(config.socket(), options.startTimeout());
     CommandResult version = ctr(Duration.ofSeconds(60), "version");
     if (version.exitCode() != 0) {
       throw new ContainerdUnavailableException(Reason.DID_NOT_START, "ctr version failed: "
-          + version.stderr().strip() + "; containerd's log ends:\n" + process.logTail(20));
+          + version.stderr().strip() + "; containerd's log ends:\n" + daemon.logTail(20));
     }
     LOG.log(System.Logger.Level.INFO, "containerd {0} serving {1} after {2} ms", binaries.containerdVersion(),
-        socket, startupTime.toMillis());
-  }
-
-  private Path writeConfig() {
-    List<Path> dirs = new ArrayList<>(createdDirs);
-    dirs.add(dir("containers")); // the containers' outputs: kept after close()
-    for (Path dir : dirs) {
-      try {
-        Files.createDirectories(dir);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    Path cniBin = options.cniBinDir() != null ? options.cniBinDir() : dir("cni").resolve("bin");
-    Path cniConf = options.cniConfDir() != null ? options.cniConfDir() : dir("cni").resolve("net.d");
-    String cri = "plugins.\"io.containerd.grpc.v1.cri\"";
-    String toml = String.join("\n",
-        "# Written by io.kubeopencode.testsupport.Containerd: everything under this directory, nothing global.",
-        "version = 2",
-        "root = " + quote(dir("root")),
-        "state = " + quote(dir("state")),
-        // Snapshotters that cannot work here (and might probe kernel modules) and the tracing exporters stay off.
-        "disabled_plugins = [\"io.containerd.snapshotter.v1.aufs\", \"io.containerd.snapshotter.v1.btrfs\","
-            + " \"io.containerd.snapshotter.v1.devmapper\", \"io.containerd.snapshotter.v1.zfs\","
-            + " \"io.containerd.tracing.processor.v1.otlp\", \"io.containerd.internal.v1.tracing\"]",
-        "",
-        "[grpc]",
-        "  address = " + quote(socket),
-        "[ttrpc]",
-        "  address = " + quote(workDir.resolve("containerd.sock.ttrpc")),
-        "[debug]",
-        "  address = \"\"",
-        "[metrics]",
-        "  address = \"\"",
-        "",
-        "[plugins]",
-        "  [plugins.\"io.containerd.internal.v1.opt\"]",
-        "    path = " + quote(dir("opt")),
-        "  [" + cri + "]",
-        "    sandbox_image = " + quote(options.sandboxImage()),
-        // Root lacks CAP_SYS_RESOURCE on these machines: runc cannot lower a sandbox's oom_score_adj.
-        "    restrict_oom_score_adj = true",
-        "    disable_apparmor = true",
-        "    netns_mounts_under_state_dir = true",
-        "    stream_server_address = \"127.0.0.1\"",
-        "    stream_server_port = \"0\"",
-        "    [" + cri + ".containerd]",
-        "      snapshotter = \"overlayfs\"",
-        "      default_runtime_name = \"runc\"",
-        "      [" + cri + ".containerd.runtimes.runc]",
-        "        runtime_type = \"io.containerd.runc.v2\"",
-        "        [" + cri + ".containerd.runtimes.runc.options]",
-        "          SystemdCgroup = false",
-        "          Root = " + quote(dir("runc")),
-        "    [" + cri + ".cni]",
-        "      bin_dir = " + quote(cniBin),
-        "      conf_dir = " + quote(cniConf),
-        "");
-    try {
-      Files.createDirectories(cniBin);
-      Files.createDirectories(cniConf);
-      return Files.writeString(workDir.resolve("config.toml"), toml);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+        config.socket(), startupTime.toMillis());
   }
 
   /** The gRPC socket (for {@code ctr -a}, or a kubelet's {@code containerRuntimeEndpoint}). */
   public Path socket() {
-    return socket;
+    return config.socket();
   }
 
   public String namespace() {
@@ -386,11 +266,11 @@ public final class Containerd implements AutoCloseable {
   }
 
   public Path workDir() {
-    return workDir;
+    return config.workDir();
   }
 
   public Path logFile() {
-    return logFile;
+    return config.logFile();
   }
 
   public ContainerdBinaries binaries() {
@@ -404,7 +284,7 @@ public final class Containerd implements AutoCloseable {
 
   /** The containerd daemon's PID. */
   public long pid() {
-    return process.pid();
+    return daemon.pid();
   }
 
   /**
@@ -412,27 +292,7 @@ public final class Containerd implements AutoCloseable {
    * image references it created, as containerd names them ({@code docker.io/...}).
    */
   public List<String> importImage(Path tar) {
-    if (!Files.isRegularFile(tar)) {
-      throw new IllegalArgumentException("no image tar at " + tar);
-    }
-    // No --index-name: it re-tags other images.
-    CommandResult result = ctr(Duration.ofMinutes(10), "images", "import", tar.toAbsolutePath().toString());
-    if (result.exitCode() != 0) {
-      throw new IllegalStateException("ctr images import " + tar + " failed (exit code " + result.exitCode() + "): "
-          + result.stderr().strip() + result.stdout().strip());
-    }
-    List<String> refs = new ArrayList<>();
-    for (String line : result.stdout().lines().toList()) {
-      Matcher matcher = UNPACKED.matcher(line.strip());
-      if (matcher.find()) {
-        refs.add(matcher.group(1));
-      }
-    }
-    if (refs.isEmpty()) {
-      throw new IllegalStateException("ctr images import " + tar + " named no image (an OCI tar without a full "
-          + "reference name?); its output: " + result.stdout().strip());
-    }
-    return List.copyOf(refs);
+    return ctrClient.importImage(tar);
   }
 
   /**
@@ -447,8 +307,8 @@ public final class Containerd implements AutoCloseable {
       container.kill();
       container.awaitExit(Await.LIVENESS);
       throw new IllegalStateException("container " + container.id() + " (" + spec.image() + " " + spec.args()
-          + ") did not finish within " + spec.timeout() + " and was killed; stdout: " + tail(container.stdout())
-          + "; stderr: " + tail(container.stderr()));
+          + ") did not finish within " + spec.timeout() + " and was killed; stdout: "
+          + ChildProcesses.tail(container.stdout()) + "; stderr: " + ChildProcesses.tail(container.stderr()));
     }
     return result;
   }
@@ -461,30 +321,10 @@ public final class Containerd implements AutoCloseable {
     requireOpen();
     String id = spec.name() + "-" + SEQUENCE.incrementAndGet() + "-"
         + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
-    Path outputs = dir("containers");
+    Path outputs = config.containersDir();
     Path pidFile = outputs.resolve(id + ".pid");
-    List<String> command = ctrCommand();
-    command.addAll(List.of("run", "--rm", "--fifo-dir", dir("fifo").toString(), "--runc-root", dir("runc").toString(),
-        "--cgroup", "/" + CGROUP_PARENT + "/" + id, "--pid-file", pidFile.toString()));
-    spec.env().forEach((name, value) -> command.addAll(List.of("--env", name + "=" + value)));
-    spec.mounts().forEach(mount -> command.addAll(List.of("--mount", mount.flag())));
-    if (spec.readOnlyRootFs()) {
-      command.add("--read-only");
-    }
-    if (spec.hostNetwork()) {
-      command.add("--net-host");
-    }
-    if (spec.memoryLimitBytes() > 0) {
-      command.addAll(List.of("--memory-limit", Long.toString(spec.memoryLimitBytes())));
-    }
-    if (spec.workingDir() != null) {
-      command.addAll(List.of("--cwd", spec.workingDir()));
-    }
-    command.add(spec.image());
-    command.add(id);
-    command.addAll(spec.args());
-    RunningContainer container = RunningContainer.start(this, id, spec, command, outputs.resolve(id + ".stdout"),
-        outputs.resolve(id + ".stderr"), pidFile);
+    RunningContainer container = RunningContainer.start(this, id, spec, ctrClient.runCommand(id, spec, pidFile),
+        outputs.resolve(id + ".stdout"), outputs.resolve(id + ".stderr"), pidFile);
     containers.add(container);
     return container;
   }
@@ -495,40 +335,7 @@ public final class Containerd implements AutoCloseable {
   }
 
   CommandResult ctr(Duration timeout, String... args) {
-    return ctrIn(options.namespace(), timeout, args);
-  }
-
-  private CommandResult ctrIn(String namespace, Duration timeout, String... args) {
-    List<String> command = new ArrayList<>(List.of(binaries.ctr().toString(), "-a", socket.toString(), "-n",
-        namespace));
-    command.addAll(List.of(args));
-    try {
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-      scrubEnvironment(builder.environment());
-      Process ctr = builder.start();
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(ctr.getErrorStream()));
-      String out = readAll(ctr.getInputStream());
-      if (!ctr.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        ctr.destroyForcibly();
-        throw new IllegalStateException("ctr " + String.join(" ", args) + " did not finish within " + timeout);
-      }
-      return new CommandResult(ctr.exitValue(), out, err.join());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + binaries.ctr(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running ctr " + String.join(" ", args), e);
-    }
-  }
-
-  List<String> ctrCommand() {
-    return new ArrayList<>(List.of(binaries.ctr().toString(), "-a", socket.toString(), "-n", options.namespace()));
-  }
-
-  /** ctr reads CONTAINERD_* variables (snapshotter, namespace, address): only the explicit flags count. */
-  static void scrubEnvironment(Map<String, String> environment) {
-    environment.keySet().removeIf(name -> name.startsWith("CONTAINERD_"));
+    return ctrClient.run(timeout, args);
   }
 
   void forget(RunningContainer container) {
@@ -554,102 +361,44 @@ public final class Containerd implements AutoCloseable {
       return;
     }
     closed = true;
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // called from the hook itself
-    }
+    ShutdownHooks.remove(shutdownHook);
     List<String> problems = new ArrayList<>();
     try {
-      // Each step runs whatever the previous ones did: a failure is recorded, never a reason to leave more behind.
-      step(problems, "stopping its containers", () -> {
-        for (RunningContainer container : List.copyOf(containers)) {
-          container.abandon();
-        }
-      });
-      step(problems, "removing its containers", () -> {
-        if (process != null && process.isAlive()) {
-          removeAllContainers(problems);
-        }
-      });
-      step(problems, "stopping containerd", () -> {
-        if (process != null) {
-          process.close();
-        }
-      });
-      step(problems, "ending shims", () -> endShims(problems));
-      step(problems, "ending container processes", () -> killCgroupMembers(problems));
-      step(problems, "unmounting", () -> {
-        for (Path mount : HostState.mountsUnder(workDir)) {
-          unmount(mount, problems);
-        }
-      });
-      step(problems, "removing cgroups", () -> {
-        removeEmptyCgroups(cgroupsBefore, cgroupNamesToRemove());
-        for (Path hierarchy : HostState.cgroupHierarchies()) {
-          for (String name : cgroupNamesToRemove()) {
-            Path dir = hierarchy.resolve(name);
-            if (!cgroupsBefore.getOrDefault(hierarchy, Set.of()).contains(name) && Files.exists(dir)) {
-              problems.add("cgroup " + dir + " could not be removed");
-            }
-          }
-        }
-      });
-      step(problems, "removing " + SHIM_SOCKET_ROOT, () -> {
-        if (!shimSocketRootExisted) {
-          removeEmptyTree(SHIM_SOCKET_ROOT, problems);
-        }
-      });
-      step(problems, "deleting its state", () -> {
-        List<Path> stillMounted = HostState.mountsUnder(workDir);
-        if (stillMounted.isEmpty()) {
-          for (Path dir : createdDirs) {
-            deleteRecursively(dir, problems);
-          }
-          for (String socketFile : List.of("containerd.sock", "containerd.sock.ttrpc")) {
-            deleteQuietly(workDir.resolve(socketFile));
-          }
-        } else {
-          problems.add("still mounted under " + workDir + ": " + stillMounted + " (its state was left in place)");
-        }
-      });
+      removeContainersAndStop(problems);
+      teardown.restoreHost(cgroupNamesToRemove(), problems);
     } finally {
       lock.close();
     }
     if (!problems.isEmpty()) {
-      throw new IllegalStateException("containerd in " + workDir + " closed, but: " + String.join("; ", problems));
+      throw new IllegalStateException("containerd in " + config.workDir() + " closed, but: "
+          + String.join("; ", problems));
     }
   }
 
-  private static void step(List<String> problems, String what, Runnable action) {
-    try {
-      action.run();
-    } catch (RuntimeException e) {
-      problems.add(what + " failed: " + e);
-    }
+  /** Each step runs whatever the previous ones did: a failure is recorded, never a reason to leave more behind. */
+  private void removeContainersAndStop(List<String> problems) {
+    ContainerdTeardown.step(problems, "stopping its containers", () -> {
+      for (RunningContainer container : List.copyOf(containers)) {
+        container.abandon();
+      }
+    });
+    ContainerdTeardown.step(problems, "removing its containers", () -> {
+      if (daemon != null && daemon.isAlive()) {
+        removeAllContainers(problems);
+      }
+    });
+    ContainerdTeardown.step(problems, "stopping containerd", () -> {
+      if (daemon != null) {
+        daemon.close();
+      }
+    });
   }
 
   private void removeAllContainers(List<String> problems) {
-    CommandResult namespaces = ctr(Duration.ofSeconds(60), "namespaces", "ls", "-q");
-    Set<String> all = new HashSet<>(namespaces.stdout().lines().map(String::strip).filter(s -> !s.isEmpty())
-        .toList());
-    all.add(options.namespace());
-    seenNamespaces.addAll(all);
-    for (String namespace : all) {
-      Duration limit = Duration.ofSeconds(60);
-      for (String task : ids(ctrIn(namespace, limit, "tasks", "ls", "-q"))) {
-        ctrIn(namespace, limit, "tasks", "kill", "-a", "-s", "SIGKILL", task);
-        CommandResult deleted = ctrIn(namespace, limit, "tasks", "delete", "-f", task);
-        if (deleted.exitCode() != 0 && !deleted.stderr().contains("not found")) {
-          problems.add("task " + namespace + "/" + task + " not deleted: " + deleted.stderr().strip());
-        }
-      }
-      for (String container : ids(ctrIn(namespace, limit, "containers", "ls", "-q"))) {
-        CommandResult deleted = ctrIn(namespace, limit, "containers", "delete", container);
-        if (deleted.exitCode() != 0 && !deleted.stderr().contains("not found")) {
-          problems.add("container " + namespace + "/" + container + " not deleted: " + deleted.stderr().strip());
-        }
-      }
+    Set<String> namespaces = ctrClient.namespaces();
+    seenNamespaces.addAll(namespaces);
+    for (String namespace : namespaces) {
+      ctrClient.removeContainersIn(namespace, problems);
     }
   }
 
@@ -659,224 +408,5 @@ public final class Containerd implements AutoCloseable {
     names.add(options.namespace());
     names.add(CGROUP_PARENT);
     return List.copyOf(names);
-  }
-
-  /** Shims reparent to init, so they are no descendants: found by their {@code -address <our socket>} argument. */
-  private void endShims(List<String> problems) {
-    List<ProcessHandle> shims = HostState.processesWithArgument(socket.toString());
-    for (ProcessHandle shim : shims) {
-      // A shim exits by itself once its task is deleted; give it a moment before ending it.
-      if (!awaitExit(shim, Duration.ofSeconds(10))) {
-        shim.destroyForcibly();
-        if (!awaitExit(shim, Duration.ofSeconds(10))) {
-          problems.add("shim PID " + shim.pid() + " survived SIGKILL");
-        }
-      }
-    }
-  }
-
-  /**
-   * Container processes still in {@link #CGROUP_PARENT} (none, normally): SIGKILL by PID. Only there: a namespace's
-   * cgroup (ctr's default parent) may hold another containerd's containers on a shared machine.
-   */
-  private void killCgroupMembers(List<String> problems) {
-    for (Path hierarchy : HostState.cgroupHierarchies()) {
-      Path parent = hierarchy.resolve(CGROUP_PARENT);
-      if (Files.isDirectory(parent)) {
-        try (Stream<Path> walk = Files.walk(parent)) {
-          for (Path procs : walk.filter(p -> p.getFileName().toString().equals("cgroup.procs")).toList()) {
-            for (String pid : Files.readAllLines(procs)) {
-              if (!pid.isBlank()) {
-                ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(p -> {
-                  problems.add("process " + p.pid() + " was still in " + procs.getParent() + " (killed)");
-                  p.destroyForcibly();
-                  awaitExit(p, Duration.ofSeconds(10));
-                });
-              }
-            }
-          }
-        } catch (IOException | UncheckedIOException e) {
-          // removed meanwhile
-        }
-      }
-    }
-  }
-
-  /**
-   * rmdir, deepest first, of the named top-level cgroups in every hierarchy, except those {@code keep} lists for
-   * that hierarchy (they were there before). Only empty cgroups can be removed; cgroup directories hold no files.
-   */
-  private static void removeEmptyCgroups(Map<Path, Set<String>> keep, List<String> names) {
-    for (Path hierarchy : HostState.cgroupHierarchies()) {
-      for (String name : names) {
-        if (keep.getOrDefault(hierarchy, Set.of()).contains(name)) {
-          continue;
-        }
-        Path top = hierarchy.resolve(name);
-        if (!Files.isDirectory(top)) {
-          continue;
-        }
-        try (Stream<Path> walk = Files.walk(top)) {
-          List<Path> dirs = walk.filter(Files::isDirectory)
-              .sorted(Comparator.comparingInt(Path::getNameCount).reversed()).toList();
-          for (Path dir : dirs) {
-            try {
-              Files.delete(dir);
-            } catch (IOException busy) {
-              // still has processes: reported by the caller
-            }
-          }
-        } catch (IOException | UncheckedIOException e) {
-          // removed meanwhile
-        }
-      }
-    }
-  }
-
-  private static Map<Path, Set<String>> topLevelCgroups() {
-    Map<Path, Set<String>> result = new LinkedHashMap<>();
-    for (Path hierarchy : HostState.cgroupHierarchies()) {
-      try (Stream<Path> list = Files.list(hierarchy)) {
-        result.put(hierarchy, list.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-            .collect(Collectors.toSet()));
-      } catch (IOException e) {
-        result.put(hierarchy, Set.of());
-      }
-    }
-    return result;
-  }
-
-  private static void unmount(Path mount, List<String> problems) {
-    for (List<String> command : List.of(List.of("umount", mount.toString()), List.of("umount", "-l",
-        mount.toString()))) {
-      try {
-        Process umount = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = readAll(umount.getInputStream());
-        if (umount.waitFor(60, TimeUnit.SECONDS) && umount.exitValue() == 0) {
-          return;
-        }
-        LOG.log(System.Logger.Level.WARNING, "{0}: {1}", String.join(" ", command), out.strip());
-      } catch (IOException e) {
-        problems.add("cannot run umount: " + e.getMessage());
-        return;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    problems.add("could not unmount " + mount);
-  }
-
-  /** Deletes the empty directories of a tree, deepest first; what is not empty stays and is reported. */
-  private static void removeEmptyTree(Path root, List<String> problems) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.comparingInt(Path::getNameCount).reversed()).toList()) {
-        if (Files.isDirectory(p)) {
-          try {
-            Files.delete(p);
-          } catch (DirectoryNotEmptyException | NoSuchFileException ignored) {
-            // reported below
-          }
-        }
-      }
-    } catch (IOException | UncheckedIOException e) {
-      problems.add("cannot clean " + root + ": " + e.getMessage());
-      return;
-    }
-    if (Files.exists(root)) {
-      problems.add(root + " was created by containerd and is not empty");
-    }
-  }
-
-  private static void deleteRecursively(Path dir, List<String> problems) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      problems.add("cannot delete " + dir + ": " + e.getMessage());
-    }
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException ignored) {
-      // a socket containerd removes itself
-    }
-  }
-
-  private static boolean awaitExit(ProcessHandle process, Duration timeout) {
-    try {
-      process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (TimeoutException | ExecutionException e) {
-      return !process.isAlive();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return !process.isAlive();
-    }
-  }
-
-  private static List<String> ids(CommandResult listing) {
-    return listing.stdout().lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
-  }
-
-  private Path dir(String name) {
-    return workDir.resolve(name);
-  }
-
-  private String searchPath() {
-    Set<String> dirs = new LinkedHashSet<>();
-    for (Path binary : List.of(binaries.containerd(), binaries.shim(), binaries.runc())) {
-      dirs.add(binary.getParent().toString());
-    }
-    dirs.addAll(List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"));
-    return String.join(":", dirs);
-  }
-
-  private static String quote(Object value) {
-    return "\"" + value.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  static String tail(String text) {
-    String stripped = text.strip();
-    return stripped.length() <= 2000 ? stripped : "..." + stripped.substring(stripped.length() - 2000);
-  }
-
-  private static String readAll(InputStream in) {
-    try {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-  }
-
-  private static String projectVersion() {
-    try (InputStream in = Containerd.class.getResourceAsStream("test-support.properties")) {
-      Properties properties = new Properties();
-      if (in != null) {
-        properties.load(in);
-      }
-      String version = properties.getProperty("version", "");
-      return version.isEmpty() || version.startsWith("$") ? "latest" : version;
-    } catch (IOException e) {
-      return "latest";
-    }
   }
 }

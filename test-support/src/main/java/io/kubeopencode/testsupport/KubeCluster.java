@@ -3,9 +3,6 @@ package io.kubeopencode.testsupport;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,15 +10,14 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -172,9 +168,9 @@ public final class KubeCluster implements AutoCloseable {
           "--cidr=10.244.0.0/16",
           // The API server dials a node only for logs/exec; keep that on loopback (refused at once).
           "--node-ip=127.0.0.1"));
-      client.nodes().resource(simulatedNode()).create();
+      client.nodes().resource(SimulatedNode.definition()).create();
       try {
-        client.nodes().withName(KWOK_NODE).waitUntilCondition(KubeCluster::isReady, 60, TimeUnit.SECONDS);
+        client.nodes().withName(KWOK_NODE).waitUntilCondition(SimulatedNode::isReady, 60, TimeUnit.SECONDS);
       } catch (RuntimeException e) {
         scheduler.requireAlive();
         kwok.requireAlive();
@@ -230,22 +226,8 @@ public final class KubeCluster implements AutoCloseable {
   public CommandResult kubectl(String... args) {
     List<String> command = new ArrayList<>(List.of(binaries.path("kubectl").toString(), "--kubeconfig=" + kubeconfig));
     command.addAll(List.of(args));
-    try {
-      Process process = new ProcessBuilder(command).start();
-      process.getOutputStream().close();
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-      String out = readAll(process.getInputStream());
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish in 60 s");
-      }
-      return new CommandResult(process.exitValue(), out, err.join());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return ChildProcesses.runToEnd(new ProcessBuilder(command), Duration.ofSeconds(60),
+        "kubectl " + String.join(" ", args));
   }
 
   /** Stops kwok, the scheduler, the controller manager, then kube-apiserver and etcd. */
@@ -255,11 +237,7 @@ public final class KubeCluster implements AutoCloseable {
       return;
     }
     closed = true;
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException alreadyShuttingDown) {
-      // called from the hook itself
-    }
+    ShutdownHooks.remove(shutdownHook);
     try {
       client.close();
     } finally {
@@ -278,31 +256,6 @@ public final class KubeCluster implements AutoCloseable {
     return process;
   }
 
-  private static Node simulatedNode() {
-    Map<String, Quantity> resources = Map.of("cpu", new Quantity("64"), "memory", new Quantity("256Gi"),
-        "pods", new Quantity("1000"));
-    return new NodeBuilder()
-        .withNewMetadata()
-          .withName(KWOK_NODE)
-          .addToAnnotations("kwok.x-k8s.io/node", "fake")
-          .addToLabels("kubernetes.io/hostname", KWOK_NODE)
-          .addToLabels("kubernetes.io/os", "linux")
-          .addToLabels("kubernetes.io/arch", "amd64")
-          .addToLabels("type", "kwok")
-        .endMetadata()
-        .withNewStatus()
-          .withAllocatable(resources)
-          .withCapacity(resources)
-        .endStatus()
-        .build();
-  }
-
-  private static boolean isReady(Node node) {
-    return node != null && node.getStatus() != null && node.getStatus().getConditions() != null
-        && node.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
   private Path copyResource(String name) {
     try (InputStream in = KubeCluster.class.getResourceAsStream(name)) {
       if (in == null) {
@@ -311,14 +264,6 @@ public final class KubeCluster implements AutoCloseable {
       Path target = workDir.resolve(name);
       Files.write(target, in.readAllBytes());
       return target;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String readAll(InputStream in) {
-    try {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

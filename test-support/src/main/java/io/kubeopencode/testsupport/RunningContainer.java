@@ -39,11 +39,9 @@ public final class RunningContainer implements AutoCloseable {
 
   static RunningContainer start(Containerd containerd, String id, Containerd.RunSpec spec, List<String> command,
       Path stdoutFile, Path stderrFile, Path pidFile) {
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+    ProcessBuilder builder = CtrClient.processBuilder(command)
         .redirectOutput(stdoutFile.toFile())
         .redirectError(stderrFile.toFile());
-    Containerd.scrubEnvironment(builder.environment());
     long launchedAt = System.nanoTime();
     try {
       return new RunningContainer(containerd, id, spec, builder.start(), stdoutFile, stderrFile, pidFile, launchedAt);
@@ -106,13 +104,13 @@ public final class RunningContainer implements AutoCloseable {
       }
       if (!alive) {
         throw new AssertionError("container " + id + " exited (code " + ctr.exitValue() + ") without writing '"
-            + text + "'; stdout: " + Containerd.tail(stdout()) + "; stderr: " + Containerd.tail(stderr()));
+            + text + "'; stdout: " + ChildProcesses.tail(stdout()) + "; stderr: " + ChildProcesses.tail(stderr()));
       }
       if (System.nanoTime() - deadline > 0) {
         throw new AssertionError("container " + id + " did not write '" + text + "' within " + timeout
-            + "; stdout: " + Containerd.tail(stdout()) + "; stderr: " + Containerd.tail(stderr()));
+            + "; stdout: " + ChildProcesses.tail(stdout()) + "; stderr: " + ChildProcesses.tail(stderr()));
       }
-      sleep(10);
+      Await.sleep(10);
     }
   }
 
@@ -136,7 +134,7 @@ public final class RunningContainer implements AutoCloseable {
         throw new IllegalStateException("the task of container " + id + " did not appear within "
             + Await.LIVENESS + ": " + kill.stderr().strip());
       }
-      sleep(20);
+      Await.sleep(20);
     }
   }
 
@@ -210,15 +208,6 @@ public final class RunningContainer implements AutoCloseable {
       return "";
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
     }
   }
 }
