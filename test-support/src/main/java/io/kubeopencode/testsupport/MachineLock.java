@@ -17,9 +17,11 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A machine-wide exclusive lock on a file (an fcntl lock, released by the kernel when the JVM dies), deleted again
- * on release so nothing stays behind. Deleting a lock file is safe only with a check: whoever acquires the lock
- * verifies that the path still names the file it locked (else a releaser deleted it meanwhile) and retries.
+ * A machine-wide exclusive lock on a file (an fcntl lock, released by the kernel when the JVM dies). The file is
+ * never deleted, only emptied on release: a holder that deleted it let a waiter lock the orphaned inode while a third
+ * process locked a new file at the path, and on ext4 (where /run/lock is on these machines) the new file may get the
+ * freed inode number, so no check of the path can tell; two private containerds then ran at once. The check below
+ * stays for files someone else deletes.
  */
 final class MachineLock implements AutoCloseable {
   private final Path file;
@@ -127,11 +129,11 @@ final class MachineLock implements AutoCloseable {
     return file;
   }
 
-  /** Deletes the file while still holding the lock, then releases it. */
+  /** Empties the file (no holder any more) while still holding the lock, then releases it. */
   @Override
   public void close() {
     try {
-      Files.deleteIfExists(file);
+      channel.truncate(0);
       lock.release();
       channel.close();
     } catch (IOException e) {
