@@ -74,7 +74,10 @@ if [[ -n "$class_list" ]]; then
   # The dump resolves the list's classes against the class path; classes no longer there are skipped (a stale list
   # costs start-up time, not correctness). Same GC as at run time: archived heap objects depend on it.
   gc_flags=(); for f in "${flags[@]}"; do [[ "$f" == -XX:+Use*GC ]] && gc_flags+=("$f"); done
-  (cd "$out/cds" && "$java" -Xshare:dump "${gc_flags[@]}" -XX:SharedClassListFile="$class_list" \
+  # In the image's locale and nothing else of the environment: the archive depends on the file-name encoding
+  # (LANG unset or C gave git-init another archive than C.UTF-8, so a build started from another shell differed).
+  (cd "$out/cds" && env -i LANG=C.UTF-8 LC_ALL=C.UTF-8 "$java" -Xshare:dump "${gc_flags[@]}" \
+     -XX:SharedClassListFile="$class_list" \
      -XX:SharedArchiveFile="$out/extra/app/app.jsa" -cp "$relative_cp" >"$out/cds-dump.log" 2>&1) \
     || { echo "app-image: CdsDumpFailed: see $out/cds-dump.log" >&2; tail -5 "$out/cds-dump.log" >&2; exit 1; }
   touch -h -d @1 "$out/extra/app/app.jsa"
