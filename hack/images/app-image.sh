@@ -42,7 +42,7 @@ main_class="$(sed -n 's/^Main-Class: //p' <<<"$manifest")"
 read -r -a class_path <<<"$(sed -n 's/^Class-Path: //p' <<<"$manifest")"
 [[ -n "$main_class" ]] || { echo "app-image: NoMainClass: $jar has no Main-Class in its manifest" >&2; exit 2; }
 
-rm -rf "$out/extra" "$out/cds"
+rm -rf "$out/extra" "$out/cds" "$out/unsign"
 mkdir -p "$out/extra/app" "$out/cds/app/classpath" "$out/cds/app/libs"
 jar_name="$(basename "$jar")"
 cp "$jar" "$out/cds/app/classpath/$jar_name"
@@ -55,10 +55,13 @@ for entry in "${class_path[@]}"; do
   if unzip -Z1 "$libs/$name" | grep '^META-INF/[^/]*\.\(SF\|RSA\|DSA\|EC\)$' >/dev/null; then
     # Another directory than Jib's /app/libs: the layer filter that drops the signed original would drop it too.
     dir=unsigned
-    mkdir -p "$out/cds/app/$dir" "$out/extra/app/$dir"
-    cp "$libs/$name" "$out/cds/app/$dir/$name"
-    zip -q -d "$out/cds/app/$dir/$name" 'META-INF/*.SF' 'META-INF/*.RSA' 'META-INF/*.DSA' 'META-INF/*.EC'
-    cp "$out/cds/app/$dir/$name" "$out/extra/app/$dir/$name"
+    mkdir -p "$out/cds/app/$dir" "$out/extra/app/$dir" "$out/unsign"
+    # Stripped elsewhere, then copied: the dump's tree holds only plain copies (a jar zip rewrote in place, through
+    # its temporary file and a rename, once gave git-init another archive from identical bytes).
+    cp "$libs/$name" "$out/unsign/$name"
+    zip -q -d "$out/unsign/$name" 'META-INF/*.SF' 'META-INF/*.RSA' 'META-INF/*.DSA' 'META-INF/*.EC'
+    cp "$out/unsign/$name" "$out/cds/app/$dir/$name"
+    cp "$out/unsign/$name" "$out/extra/app/$dir/$name"
   else
     cp "$libs/$name" "$out/cds/app/$dir/$name"
   fi
