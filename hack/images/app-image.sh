@@ -79,7 +79,9 @@ if [[ -n "$class_list" ]]; then
   gc_flags=(); for f in "${flags[@]}"; do [[ "$f" == -XX:+Use*GC ]] && gc_flags+=("$f"); done
   # In the image's locale and nothing else of the environment: the archive depends on the file-name encoding
   # (LANG unset or C gave git-init another archive than C.UTF-8, so a build started from another shell differed).
-  (cd "$out/cds" && env -i LANG=C.UTF-8 LC_ALL=C.UTF-8 "$java" -Xshare:dump "${gc_flags[@]}" \
+  # -Xint and a fixed heap: no compiler threads and no heap sizing from the machine in the dump (two clean-clone builds
+  # under load once gave the cleanup service two archives; not reproduced here, so this is hardening, not a proof).
+  (cd "$out/cds" && env -i LANG=C.UTF-8 LC_ALL=C.UTF-8 "$java" -Xshare:dump -Xint -Xms256m -Xmx256m "${gc_flags[@]}" \
      -XX:SharedClassListFile="$class_list" \
      -XX:SharedArchiveFile="$out/extra/app/app.jsa" -cp "$relative_cp" >"$out/cds-dump.log" 2>&1) \
     || { echo "app-image: CdsDumpFailed: see $out/cds-dump.log" >&2; tail -5 "$out/cds-dump.log" >&2; exit 1; }
