@@ -191,6 +191,8 @@ class TestAgentProcessTest {
   @Test
   void allocMibOverTheAddressSpaceLimitFailsWithOutOfMemory() {
     Path prlimit = Path.of("/usr/bin/prlimit");
+    // util-linux is an essential Debian package, so this runs on every build machine (0 skipped in every suite run
+    // here); a machine without prlimit skips the one case rather than failing for a missing tool.
     assumeThat(prlimit).as("util-linux prlimit").isExecutable();
     try (AgentRun agent = AgentRun.start(env, List.of(prlimit.toString(), "--as=" + (64L << 20), "--",
         TestImages.testAgent().toString(), "run", "alloc-mib: 16\nalloc-mib: 256\nlog: never"))) {
