@@ -77,14 +77,49 @@ if [[ -n "$class_list" ]]; then
   # The dump resolves the list's classes against the class path; classes no longer there are skipped (a stale list
   # costs start-up time, not correctness). Same GC as at run time: archived heap objects depend on it.
   gc_flags=(); for f in "${flags[@]}"; do [[ "$f" == -XX:+Use*GC ]] && gc_flags+=("$f"); done
-  # In the image's locale and nothing else of the environment: the archive depends on the file-name encoding
-  # (LANG unset or C gave git-init another archive than C.UTF-8, so a build started from another shell differed).
-  # -Xint and a fixed heap: no compiler threads and no heap sizing from the machine in the dump (two clean-clone builds
-  # under load once gave the cleanup service two archives; not reproduced here, so this is hardening, not a proof).
-  (cd "$out/cds" && env -i LANG=C.UTF-8 LC_ALL=C.UTF-8 "$java" -Xshare:dump -Xint -Xms256m -Xmx256m "${gc_flags[@]}" \
-     -XX:SharedClassListFile="$class_list" \
-     -XX:SharedArchiveFile="$out/extra/app/app.jsa" -cp "$relative_cp" >"$out/cds-dump.log" 2>&1) \
-    || { echo "app-image: CdsDumpFailed: see $out/cds-dump.log" >&2; tail -5 "$out/cds-dump.log" >&2; exit 1; }
+  # What the archive's bytes depend on besides the class list and the jars, each pinned here:
+  # - the environment: only the image's locale (the file-name encoding: LANG unset or C gave another archive);
+  # - the heap size (another -Xmx, another archive): fixed, not sized from the machine's memory;
+  # - when garbage collections run while the classes load: the young generation and the metaspace threshold hold
+  #   the whole load, so the only collection is the dump's own (checked below); -Xint: no compiler threads;
+  #   -XX:-UsePerfData: no sampler thread.
+  # Even so, clean-clone builds under load have given an archive that differed from every later dump of the same
+  # tree (in the order of its tables, not in its classes). So each archive is dumped twice, concurrently, and kept
+  # only when two dumps agree (docs/images.md, "Reproducibility").
+  dump() { # $1: the archive to write
+    (cd "$out/cds" && env -i LANG=C.UTF-8 LC_ALL=C.UTF-8 "$java" -Xshare:dump -Xint -XX:-UsePerfData \
+       -Xms1g -Xmx1g -Xmn896m -XX:MetaspaceSize=1g "${gc_flags[@]}" -Xlog:gc:file="$1.gc" \
+       -XX:SharedClassListFile="$class_list" -XX:SharedArchiveFile="$1" -cp "$relative_cp" >"$1.log" 2>&1) \
+      || { echo "app-image: CdsDumpFailed: see $1.log" >&2; tail -5 "$1.log" >&2; return 1; }
+    if grep -v 'Using \|System.gc()' "$1.gc" | grep 'GC(' >&2; then
+      echo "app-image: CdsDumpCollectedWhileLoading: a garbage collection ran while the class list loaded, which" \
+        "makes the archive depend on timing; raise -Xmn and -Xmx of the dump in $0" >&2
+      return 1
+    fi
+  }
+  dumps="$out/cds-dumps"
+  rm -rf "$dumps"; mkdir -p "$dumps"
+  agreeing() { # the first of two dumps that are byte for byte the same, if any
+    local a b
+    for a in "$dumps"/*.jsa; do for b in "$dumps"/*.jsa; do
+      [[ "$a" < "$b" ]] && cmp -s "$a" "$b" && { echo "$a"; return; }
+    done; done
+  }
+  dump "$dumps/1.jsa" & first=$!
+  dump "$dumps/2.jsa" || { wait "$first" || true; exit 1; }
+  wait "$first" || exit 1
+  n=2
+  until agreed="$(agreeing)"; [[ -n "$agreed" ]] || ((n == 5)); do
+    n=$((n + 1))
+    echo "app-image: $jar_name: the CDS dumps so far differ (kept in $dumps/); dumping again ($n of 5)" >&2
+    dump "$dumps/$n.jsa" || exit 1
+  done
+  [[ -n "$agreed" ]] || {
+    echo "app-image: CdsDumpNotReproducible: no two of five dumps of $jar_name's CDS archive agree (in $dumps/)" >&2
+    exit 1
+  }
+  cp "$agreed" "$out/extra/app/app.jsa"
+  cp "$agreed.log" "$out/cds-dump.log"
   touch -h -d @1 "$out/extra/app/app.jsa"
   archive_flags=(-XX:SharedArchiveFile=/app/app.jsa)
 fi
