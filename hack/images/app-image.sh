@@ -8,9 +8,10 @@
 #
 # The CDS archive is dumped with -Xshare:dump from the module's committed class list (src/main/image/classes.lst,
 # refreshed by hack/images/class-list.sh): a dump from a fixed list is byte-for-byte reproducible, a training run is
-# not (thread timing changes the classes it loads). It is dumped with the base image's own JRE on a copy of the
-# image's /app tree (same file names, sizes and Jib's modification time, 1970-01-01T00:00:01Z) under a relative class
-# path, so the JVM in the image accepts it at /app whatever the build directory was.
+# not (thread timing changes the classes it loads). It is dumped by the base image's own JRE, chrooted into a copy of
+# the image's files: /opt/java, and /app with the same file names, sizes and Jib's modification time
+# (1970-01-01T00:00:01Z), so the JVM in the image accepts it and two builds give the same bytes (see "dump" below).
+# Needs root or unprivileged user namespaces for that (unshare, chroot); without, it warns and dumps on the host.
 #
 # Usage: hack/images/app-image.sh --jar target/x.jar --libs target/libs --out target/image
 #          --jvm-flags FILE [--jvm-flags FILE]... [--class-list FILE]
@@ -42,11 +43,17 @@ main_class="$(sed -n 's/^Main-Class: //p' <<<"$manifest")"
 read -r -a class_path <<<"$(sed -n 's/^Class-Path: //p' <<<"$manifest")"
 [[ -n "$main_class" ]] || { echo "app-image: NoMainClass: $jar has no Main-Class in its manifest" >&2; exit 2; }
 
-rm -rf "$out/extra" "$out/cds" "$out/unsign"
-mkdir -p "$out/extra/app" "$out/cds/app/classpath" "$out/cds/app/libs"
+# The CDS archive is dumped in a copy of the image's root file system (hard links to the cached base image where
+# they can be made) with the application at /app, as in the image: see "dump" below for why.
+rootfs="$(dirname "$(dirname "$(readlink -f "$out/jre")")")"
+dump_root="$out/cds-root"
+rm -rf "$out/extra" "$out/cds" "$dump_root" "$out/unsign"
+cp -al "$rootfs" "$dump_root" 2>/dev/null || { rm -rf "$dump_root"; cp -a "$rootfs" "$dump_root"; }
+app="$dump_root/app"
+mkdir -p "$out/extra/app" "$app/classpath" "$app/libs"
 jar_name="$(basename "$jar")"
-cp "$jar" "$out/cds/app/classpath/$jar_name"
-relative_cp="app/classpath/$jar_name"
+cp "$jar" "$app/classpath/$jar_name"
+image_cp="/app/classpath/$jar_name"
 for entry in "${class_path[@]}"; do
   name="$(basename "$entry")"
   [[ -f "$libs/$name" ]] || { echo "app-image: MissingLib: $libs/$name (in $jar's Class-Path) is missing" >&2; exit 2; }
@@ -55,19 +62,17 @@ for entry in "${class_path[@]}"; do
   if unzip -Z1 "$libs/$name" | grep '^META-INF/[^/]*\.\(SF\|RSA\|DSA\|EC\)$' >/dev/null; then
     # Another directory than Jib's /app/libs: the layer filter that drops the signed original would drop it too.
     dir=unsigned
-    mkdir -p "$out/cds/app/$dir" "$out/extra/app/$dir" "$out/unsign"
-    # Stripped elsewhere, then copied: the dump's tree holds only plain copies (a jar zip rewrote in place, through
-    # its temporary file and a rename, once gave git-init another archive from identical bytes).
+    mkdir -p "$app/$dir" "$out/extra/app/$dir" "$out/unsign"
     cp "$libs/$name" "$out/unsign/$name"
     zip -q -d "$out/unsign/$name" 'META-INF/*.SF' 'META-INF/*.RSA' 'META-INF/*.DSA' 'META-INF/*.EC'
-    cp "$out/unsign/$name" "$out/cds/app/$dir/$name"
+    cp "$out/unsign/$name" "$app/$dir/$name"
     cp "$out/unsign/$name" "$out/extra/app/$dir/$name"
   else
-    cp "$libs/$name" "$out/cds/app/$dir/$name"
+    cp "$libs/$name" "$app/$dir/$name"
   fi
-  relative_cp+=":app/$dir/$name"
+  image_cp+=":/app/$dir/$name"
 done
-find "$out/cds" "$out/extra" -type f -exec touch -h -d @1 {} +
+find "$app" "$out/extra" -type f -exec touch -h -d @1 {} +
 
 # One flag per line in the flags files; '#' starts a comment.
 mapfile -t flags < <(cat "${flags_files[@]}" | sed -e 's/#.*//' -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' | grep -v '^$')
@@ -77,56 +82,43 @@ if [[ -n "$class_list" ]]; then
   # The dump resolves the list's classes against the class path; classes no longer there are skipped (a stale list
   # costs start-up time, not correctness). Same GC as at run time: archived heap objects depend on it.
   gc_flags=(); for f in "${flags[@]}"; do [[ "$f" == -XX:+Use*GC ]] && gc_flags+=("$f"); done
-  # What the archive's bytes depend on besides the class list and the jars, each pinned here:
-  # - the environment: only the image's locale (the file-name encoding: LANG unset or C gave another archive);
-  # - the heap size (another -Xmx, another archive): fixed, not sized from the machine's memory;
-  # - when garbage collections run while the classes load: the young generation and the metaspace threshold hold
-  #   the whole load, so the only collection is the dump's own (checked below); -Xint: no compiler threads;
-  #   -XX:-UsePerfData: no sampler thread.
-  # Even so, clean-clone builds under load have given an archive that differed from every later dump of the same
-  # tree (in the order of its tables, not in its classes). So each archive is dumped twice, concurrently, and kept
-  # only when two dumps agree (docs/images.md, "Reproducibility").
-  dump() { # $1: the archive to write
-    (cd "$out/cds" && env -i LANG=C.UTF-8 LC_ALL=C.UTF-8 "$java" -Xshare:dump -Xint -XX:-UsePerfData \
-       -Xms1g -Xmx1g -Xmn896m -XX:MetaspaceSize=1g "${gc_flags[@]}" -Xlog:gc:file="$1.gc" \
-       -XX:SharedClassListFile="$class_list" -XX:SharedArchiveFile="$1" -cp "$relative_cp" >"$1.log" 2>&1) \
-      || { echo "app-image: CdsDumpFailed: see $1.log" >&2; tail -5 "$1.log" >&2; return 1; }
-    if grep -v 'Using \|System.gc()' "$1.gc" | grep 'GC(' >&2; then
-      echo "app-image: CdsDumpCollectedWhileLoading: a garbage collection ran while the class list loaded, which" \
-        "makes the archive depend on timing; raise -Xmn and -Xmx of the dump in $0" >&2
-      return 1
-    fi
-  }
-  dumps="$out/cds-dumps"
-  rm -rf "$dumps"; mkdir -p "$dumps"
-  agreeing() { # the first of two dumps that are byte for byte the same, if any
-    local a b
-    for a in "$dumps"/*.jsa; do for b in "$dumps"/*.jsa; do
-      [[ "$a" < "$b" ]] && cmp -s "$a" "$b" && { echo "$a"; return; }
-    done; done
-  }
-  dump "$dumps/1.jsa" & first=$!
-  dump "$dumps/2.jsa" || { wait "$first" || true; exit 1; }
-  wait "$first" || exit 1
-  n=2
-  until agreed="$(agreeing)"; [[ -n "$agreed" ]] || ((n == 5)); do
-    n=$((n + 1))
-    echo "app-image: $jar_name: the CDS dumps so far differ (kept in $dumps/); dumping again ($n of 5)" >&2
-    dump "$dumps/$n.jsa" || exit 1
-  done
-  [[ -n "$agreed" ]] || {
-    echo "app-image: CdsDumpNotReproducible: no two of five dumps of $jar_name's CDS archive agree (in $dumps/)" >&2
-    exit 1
-  }
-  cp "$agreed" "$out/extra/app/app.jsa"
-  cp "$agreed.log" "$out/cds-dump.log"
+  # The archive's bytes depend on more than the class list and the jars, and each of these is pinned:
+  # - the paths the JVM sees: the JDK's own code keeps paths (java.home, the class path, user.dir, user.home) in
+  #   hash maps while the dump runs, and whether a bucket overflows decides, for instance, whether HashMap.putVal's
+  #   call to treeifyBin is archived resolved: two build directories gave two archives, each time the same. So the
+  #   dump runs in a private mount and PID namespace, chrooted into the image's own files, at the image's paths
+  #   (/opt/java, /app/..., /tmp) and as the namespace's root, whatever the build directory and the cache were;
+  # - the environment: only the image's locale (the file-name encoding; LANG unset or C gave another archive);
+  # - the heap size (-Xmx 256m, 512m and 2g gave three archives): fixed, not sized from the machine's memory;
+  # - -Xint and -XX:-UsePerfData: no compiler or sampler threads of the JVM's own during the dump.
+  cp "$class_list" "$dump_root/tmp/classes.lst"
+  isolate=(unshare --mount --pid --fork --mount-proc="$dump_root/proc")
+  ((EUID == 0)) || isolate=(unshare --user --map-root-user --mount --pid --fork --mount-proc="$dump_root/proc")
+  chroot="$(PATH="$PATH:/usr/sbin:/sbin" command -v chroot || true)"
+  dump_flags=(-Xshare:dump -Xint -XX:-UsePerfData -Xms1g -Xmx1g "${gc_flags[@]}")
+  if [[ -n "$chroot" ]] && "${isolate[@]}" true 2>/dev/null; then
+    env -i LANG=C.UTF-8 LC_ALL=C.UTF-8 "${isolate[@]}" "$chroot" "$dump_root" /opt/java/bin/java "${dump_flags[@]}" \
+      -XX:SharedClassListFile=/tmp/classes.lst -XX:SharedArchiveFile=/tmp/app.jsa -cp "$image_cp" \
+      >"$out/cds-dump.log" 2>&1 \
+      || { echo "app-image: CdsDumpFailed: see $out/cds-dump.log" >&2; tail -5 "$out/cds-dump.log" >&2; exit 1; }
+  else
+    echo "app-image: CdsDumpNotIsolated: cannot chroot in a private namespace here (not root, and unprivileged user" \
+      "namespaces are off): $jar_name's CDS archive is dumped on the host and depends on the build directory, so" \
+      "this build is not reproducible" >&2
+    (cd "$dump_root" && env -i LANG=C.UTF-8 LC_ALL=C.UTF-8 "$java" "${dump_flags[@]}" \
+       -XX:SharedClassListFile=tmp/classes.lst -XX:SharedArchiveFile=tmp/app.jsa -cp "${image_cp//\/app\//app/}" \
+       >"$out/cds-dump.log" 2>&1) \
+      || { echo "app-image: CdsDumpFailed: see $out/cds-dump.log" >&2; tail -5 "$out/cds-dump.log" >&2; exit 1; }
+  fi
+  cp "$dump_root/tmp/app.jsa" "$out/extra/app/app.jsa"
   touch -h -d @1 "$out/extra/app/app.jsa"
   archive_flags=(-XX:SharedArchiveFile=/app/app.jsa)
 fi
+rm -rf "$dump_root"
 
 {
   printf '%s\n' "${flags[@]}" "${archive_flags[@]}"
-  printf -- '-cp\n%s\n%s\n' "$(sed 's|app/|/app/|g' <<<"$relative_cp")" "$main_class"
+  printf -- '-cp\n%s\n%s\n' "$image_cp" "$main_class"
 } > "$out/extra/app/java.args"
 touch -h -d @1 "$out/extra/app/java.args"
 printf 'app-image: %s: %d jars, main %s, CDS archive %s\n' "$jar_name" "$((${#class_path[@]} + 1))" "$main_class" \
