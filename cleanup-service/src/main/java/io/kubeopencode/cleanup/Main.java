@@ -48,6 +48,9 @@ public final class Main {
   /** Starts everything; the returned handle (and SIGTERM) stops it. */
   public static Running start(Config config, KubernetesClient client) {
     long started = System.nanoTime();
+    // First: a SIGTERM from here on (even just after the service reports ready) stops everything started.
+    ShutdownCoordinator shutdown = new ShutdownCoordinator(ServiceConfig.shutdownTimeout(config)).startingUp()
+        .installShutdownHook();
     CleanupSettings settings = CleanupSettings.from(config);
     RetentionCaches caches = new RetentionCaches(client, settings.namespaces());
     CleanupMeterHolder meters = new CleanupMeterHolder();
@@ -81,13 +84,12 @@ public final class Main {
     CleanupMeters cleanupMeters = new CleanupMeters(server.meterRegistry(), cleanup, election);
     meters.set(cleanupMeters);
     election.start();
-    ShutdownCoordinator shutdown = new ShutdownCoordinator(ServiceConfig.shutdownTimeout(config))
-        .register("web server", server::close)
+    shutdown.register("web server", server::close)
         .register("metrics", cleanupMeters::close)
         .register("informers", caches::close)
         .register("leader election", election::close)
         .register("cleanup loop", cleanup::close)
-        .installShutdownHook();
+        .startupComplete();
     LOG.log(System.Logger.Level.INFO, "cleanup service started in {0} ms (namespaces: {1}, dry run: {2}, port {3})",
         (System.nanoTime() - started) / 1_000_000, settings.namespaces().isEmpty() ? "all" : settings.namespaces(),
         settings.options().dryRun(), Integer.toString(server.port()));

@@ -47,6 +47,9 @@ public final class Main {
   /** Starts everything; the returned handle (and SIGTERM) stops it. */
   public static Running start(Config config, KubernetesClient client) {
     long started = System.nanoTime();
+    // First: a SIGTERM from here on (even just after the service reports ready) stops everything started.
+    ShutdownCoordinator shutdown = new ShutdownCoordinator(ServiceConfig.shutdownTimeout(config)).startingUp()
+        .installShutdownHook();
     ControllerSettings settings = ControllerSettings.from(config);
     WorkQueue queue = new WorkQueue();
     WorkQueue agentQueue = new WorkQueue();
@@ -97,10 +100,10 @@ public final class Main {
       controller.close();
       caches.close();
       controllerMeters.close();
+      shutdown.startupComplete().close(); // nothing registered: only removes the hook
       throw e;
     }
-    ShutdownCoordinator shutdown = new ShutdownCoordinator(ServiceConfig.shutdownTimeout(config))
-        .register("web server", server::close)
+    shutdown.register("web server", server::close)
         .register("metrics", controllerMeters::close)
         .register("informers", caches::close)
         .register("work queues", () -> {
@@ -109,7 +112,7 @@ public final class Main {
         })
         .register("leader election", election::close)
         .register("reconcile workers", controller::close)
-        .installShutdownHook();
+        .startupComplete();
     LOG.log(System.Logger.Level.INFO, "controller started in {0} ms (namespaces: {1}, workers: {2}, port {3})",
         (System.nanoTime() - started) / 1_000_000, settings.namespaces().isEmpty() ? "all" : settings.namespaces(),
         settings.workers(), server.port());

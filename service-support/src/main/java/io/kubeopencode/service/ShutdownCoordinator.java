@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,11 @@ import java.util.concurrent.TimeoutException;
  * intake, workers, leader election (releasing the lease), web server. All steps together get {@code timeout}, of
  * which each step after the first keeps a small reserve (up to 1 s): a step still running when its share is used up is
  * abandoned (left running on its own daemon thread), and one that throws is logged; either way the next step runs.
+ *
+ * <p>A service installs the hook before it starts anything ({@link #startingUp()}): a SIGTERM that arrives while it
+ * starts (say, just after it reported ready, before its last steps were registered) then waits for
+ * {@link #startupComplete()}, within the timeout, and stops everything, instead of ending the JVM with nothing
+ * stopped (the lease held until it expires, a deletion cut short).
  */
 public final class ShutdownCoordinator implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ShutdownCoordinator.class.getName());
@@ -24,6 +30,7 @@ public final class ShutdownCoordinator implements AutoCloseable {
   private final List<Step> steps = new ArrayList<>();
   private Thread hook;
   private boolean done;
+  private CountDownLatch startup = new CountDownLatch(0);
 
   /** A step of shutdown; may throw, which is logged and does not stop the remaining steps. */
   @FunctionalInterface
@@ -52,15 +59,46 @@ public final class ShutdownCoordinator implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Says that the service is still starting and registering steps: a shutdown that begins before
+   * {@link #startupComplete()} waits for it (at most the timeout), then stops what has been registered.
+   */
+  public synchronized ShutdownCoordinator startingUp() {
+    if (hook != null) {
+      throw new IllegalStateException("startingUp() goes before installShutdownHook()");
+    }
+    startup = new CountDownLatch(1);
+    return this;
+  }
+
+  /** Start-up is over: every step is registered. */
+  public ShutdownCoordinator startupComplete() {
+    startup.countDown();
+    return this;
+  }
+
   /** Runs the shutdown when the JVM is asked to exit (SIGTERM, SIGINT, System.exit). */
   public synchronized ShutdownCoordinator installShutdownHook() {
     if (hook == null) {
-      hook = new Thread(this::close, "shutdown-coordinator");
+      hook = new Thread(this::closeOnceStarted, "shutdown-coordinator");
       Runtime.getRuntime().addShutdownHook(hook);
       // Also initialises logging now: set up for the first time inside a shutdown hook, JUL would stay silent.
       LOG.log(System.Logger.Level.INFO, "on shutdown, stops its steps in reverse order within {0}", timeout);
     }
     return this;
+  }
+
+  /** The hook: waits (outside the lock, so start-up can still register) for start-up to finish, then closes. */
+  private void closeOnceStarted() {
+    try {
+      if (!startup.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.log(System.Logger.Level.WARNING, "asked to stop while still starting; start-up did not finish within {0}:"
+            + " stopping what has started", timeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    close();
   }
 
   /** Runs the steps, newest first; later calls return at once (a concurrent call waits for the first). */

@@ -3,6 +3,9 @@ package io.kubeopencode.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ShutdownCoordinatorTest {
   private final List<String> ran = new CopyOnWriteArrayList<>();
@@ -83,6 +87,42 @@ class ShutdownCoordinatorTest {
           .contains("stopping second failed")
           .contains("stopped first in")
           .contains("shutdown complete");
+    }
+  }
+
+  @Test
+  void aSigtermDuringStartUpWaitsForItAndThenStopsEverything(@TempDir Path dir) throws IOException {
+    Path go = dir.resolve("go-on");
+    try (ChildJvm child = ChildJvm.start(StartingUpMain.class, Map.of("GO_ON_FILE", go.toString()),
+        List.of("-Djava.util.logging.manager=" + ShutdownSafeLogManager.class.getName()))) {
+      child.awaitLine("hooked", Duration.ofSeconds(60));
+      child.terminate();
+      // The JVM is shutting down (another hook said so) before start-up registers its steps.
+      child.awaitLine("terminating", Duration.ofSeconds(60));
+      Files.writeString(go, "");
+      int exit = child.awaitExit(Duration.ofSeconds(60));
+
+      assertThat(exit).isEqualTo(143);
+      assertThat(child.stdout()).containsSubsequence("registered", "ran second", "ran first");
+      assertThat(String.join("\n", child.stderr())).contains("shutdown complete");
+    }
+  }
+
+  /** Installs the hook first, then "starts" until the test creates a file, then registers two steps. */
+  public static final class StartingUpMain {
+    public static void main(String[] args) throws InterruptedException {
+      ShutdownCoordinator shutdown = new ShutdownCoordinator(Duration.ofSeconds(30)).startingUp().installShutdownHook();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("terminating")));
+      System.out.println("hooked");
+      Path go = Path.of(System.getenv("GO_ON_FILE"));
+      while (!Files.exists(go)) {
+        Thread.sleep(10);
+      }
+      shutdown.register("first", () -> System.out.println("ran first"))
+          .register("second", () -> System.out.println("ran second"));
+      System.out.println("registered");
+      shutdown.startupComplete();
+      Thread.sleep(60_000);
     }
   }
 
