@@ -89,13 +89,18 @@ if [[ -n "$class_list" ]]; then
   #   dump runs in a private mount and PID namespace, chrooted into the image's own files, at the image's paths
   #   (/opt/java, /app/..., /tmp) and as the namespace's root, whatever the build directory and the cache were;
   # - the environment: only the image's locale (the file-name encoding; LANG unset or C gave another archive);
+  # - identity hashes: archived objects keep theirs (the Class mirrors' headers were the 355 bytes by which two
+  #   builds' cleanup archives differed). The default generator seeds each thread from a global random sequence
+  #   that other threads advance as they run (every new Symbol takes a number), so the seed depended on timing;
+  #   hashCode=3, a global counter, depends only on the order of the dump's own hash requests;
   # - the heap size (-Xmx 256m, 512m and 2g gave three archives): fixed, not sized from the machine's memory;
   # - -Xint and -XX:-UsePerfData: no compiler or sampler threads of the JVM's own during the dump.
   cp "$class_list" "$dump_root/tmp/classes.lst"
   isolate=(unshare --mount --pid --fork --mount-proc="$dump_root/proc")
   ((EUID == 0)) || isolate=(unshare --user --map-root-user --mount --pid --fork --mount-proc="$dump_root/proc")
   chroot="$(PATH="$PATH:/usr/sbin:/sbin" command -v chroot || true)"
-  dump_flags=(-Xshare:dump -Xint -XX:-UsePerfData -Xms1g -Xmx1g "${gc_flags[@]}")
+  dump_flags=(-Xshare:dump -Xint -XX:-UsePerfData -Xms1g -Xmx1g -XX:+UnlockExperimentalVMOptions -XX:hashCode=3
+    "${gc_flags[@]}")
   if [[ -n "$chroot" ]] && "${isolate[@]}" true 2>/dev/null; then
     env -i LANG=C.UTF-8 LC_ALL=C.UTF-8 "${isolate[@]}" "$chroot" "$dump_root" /opt/java/bin/java "${dump_flags[@]}" \
       -XX:SharedClassListFile=/tmp/classes.lst -XX:SharedArchiveFile=/tmp/app.jsa -cp "$image_cp" \

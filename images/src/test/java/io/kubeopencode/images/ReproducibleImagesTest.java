@@ -6,6 +6,7 @@ import io.kubeopencode.testsupport.KubeBinaries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReproducibleImagesTest {
   private static final Path ROOT = KubeBinaries.projectRoot();
+  private static final Path EVIDENCE = ROOT.resolve("images/target/reproducibility-evidence");
 
   @Test
   void aSecondBuildWithAnEmptyCacheGivesTheSameDigests(@TempDir Path work) throws Exception {
@@ -46,11 +48,23 @@ class ReproducibleImagesTest {
       Path second = out.resolve(image.imageName() + ".tar");
       String digest = Files.readString(first.resolveSibling(image.imageName() + ".digest")).strip();
       System.out.printf("[images] %s: %s%n", image.imageName(), digest);
-      assertThat(Files.readString(out.resolve(image.imageName() + ".digest")).strip())
-          .as(() -> "digest of " + image.imageName() + " (" + ImageDiff.describe(first, second) + ")")
+      String secondDigest = Files.readString(out.resolve(image.imageName() + ".digest")).strip();
+      if (!secondDigest.equals(digest)) {
+        keepForInspection(first, second, image);
+      }
+      assertThat(secondDigest)
+          .as(() -> "digest of " + image.imageName() + " (" + ImageDiff.describe(first, second) + "; both tars kept in "
+              + EVIDENCE + ")")
           .isEqualTo(digest);
       assertThat(sha256(second)).as("bytes of %s", second).isEqualTo(sha256(first));
     }
+  }
+
+  /** Both builds' tars, where a failed run leaves them for a diff (the second build's are in a temporary dir). */
+  private static void keepForInspection(Path first, Path second, ShippedImage image) throws IOException {
+    Files.createDirectories(EVIDENCE);
+    Files.copy(first, EVIDENCE.resolve(image.imageName() + "-first.tar"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(second, EVIDENCE.resolve(image.imageName() + "-second.tar"), StandardCopyOption.REPLACE_EXISTING);
   }
 
   private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
