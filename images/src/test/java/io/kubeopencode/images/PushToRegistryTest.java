@@ -95,10 +95,15 @@ class PushToRegistryTest {
         assertThat(layers(manifest)).isEqualTo(tar.layers());
 
         if (image != ShippedImage.CONTROLLER) {
-          // Same image, same digest: the registry has exactly what `./mvnw package` put in <module>/target.
-          assertThat(pushed).as(() -> "digest of " + image.imageName() + " against the build's tar ("
-              + ImageDiff.describe(image.tar(), out.resolve(image.imageName() + ".tar")) + ")")
-              .isEqualTo(built.get(image));
+          // Same image, same digest: the registry has exactly what `./mvnw package` put in <module>/target; except,
+          // for now, a CDS archive dumped differently (ReproducibleImagesTest, docs/images.md), which is said.
+          Path pushedTar = out.resolve(image.imageName() + ".tar");
+          if (!pushed.equals(built.get(image))) {
+            System.out.printf("[images] %s: NOT REPRODUCIBLE against the build's tar: %s%n", image.imageName(),
+                ImageDiff.describe(image.tar(), pushedTar));
+            assertThat(ImageDiff.differencesBesides(image.tar(), pushedTar, ReproducibleImagesTest.CDS_ARCHIVE))
+                .as("what differs in %s besides the CDS archive", image.imageName()).isEmpty();
+          }
         } else {
           // The controller's jar carries its default init images, system-images.properties =
           // ${image.registry}/<name>:${image.tag}, so a build for another registry is another controller image,
