@@ -309,7 +309,9 @@ try_build() {
 start=$SECONDS
 case "$mode" in
   download) try_download || die "download of the node binaries failed" ;;
-  build) try_build || die "building the node binaries from Go modules failed (see above)" ;;
+  build)
+    command -v go >/dev/null 2>&1 || die "KUBEOPENCODE_BINARIES=build, but no 'go' toolchain is installed (install Go >= 1.26)"
+    try_build || die "building the node binaries from Go modules failed (see above)" ;;
   auto)
     if ! try_download; then
       find "$tmp" -mindepth 1 -maxdepth 1 ! -name cni -exec rm -rf {} +
