@@ -10,6 +10,8 @@
 # Env:   KUBE_API_TEST_DIR (default ~/.kubeapitest): cache root, shared with kube-api-test.
 #        KUBEOPENCODE_BINARIES=download|build|auto (default auto).
 set -euo pipefail
+# shellcheck source=lib/k8s-module.sh
+source "$(dirname "$0")/lib/k8s-module.sh"
 
 K8S_VERSION=1.34.4
 ETCD_VERSION=3.6.16
@@ -63,42 +65,8 @@ try_download() {
 }
 
 build_k8s() {
-  local mod="$tmp/k8s-mod"
-  mkdir -p "$mod"
   log "building Kubernetes ${K8S_VERSION} from Go modules (cold: 10-20 min on 2 cores)"
-  local gomod
-  gomod="$(cd "$mod" && GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@v${K8S_VERSION}" \
-    | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')"
-  [[ -f "$gomod" ]] || die "could not download k8s.io/kubernetes@v${K8S_VERSION} from the Go module proxy"
-  {
-    echo "module kubeopencode.local/k8s-binaries"
-    echo
-    echo "go 1.24"
-    echo
-    echo "require k8s.io/kubernetes v${K8S_VERSION}"
-    echo
-    # k8s.io/kubernetes points its staging modules at ./staging; point them at the published v0.x releases.
-    grep -E '^[[:space:]]*k8s\.io/[^ ]+ => \./staging/' "$gomod" \
-      | awk -v v="v0.${K8S_VERSION#1.}" '{print "replace " $1 " => " $1 " " v}'
-  } >"$mod/go.mod"
-  cat >"$mod/tools.go" <<'GO'
-//go:build tools
-
-package tools
-
-import (
-	_ "k8s.io/kubernetes/cmd/kube-apiserver"
-	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
-	_ "k8s.io/kubernetes/cmd/kube-scheduler"
-	_ "k8s.io/kubernetes/cmd/kubectl"
-)
-GO
-  (cd "$mod" && go mod tidy >/dev/null)
-  local minor="${K8S_VERSION#1.}"; minor="${minor%%.*}"
-  (cd "$mod" && CGO_ENABLED=0 go build -trimpath -pgo=off -tags selinux,notest \
-    -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=v${K8S_VERSION} -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=${minor}" \
-    -o "$tmp/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl \
-    k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler)
+  k8s_build "$K8S_VERSION" "$tmp/k8s-mod" "$tmp" kube-apiserver kubectl kube-controller-manager kube-scheduler
 }
 
 build_etcd() {
