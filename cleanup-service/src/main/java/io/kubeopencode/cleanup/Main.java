@@ -51,6 +51,15 @@ public final class Main {
     // First: a SIGTERM from here on (even just after the service reports ready) stops everything started.
     ShutdownCoordinator shutdown = new ShutdownCoordinator(ServiceConfig.shutdownTimeout(config)).startingUp()
         .installShutdownHook();
+    try {
+      return start(config, client, shutdown, started);
+    } catch (RuntimeException e) {
+      shutdown.startupComplete(); // a failed start-up is over too: the hook must not wait for it at exit
+      throw e;
+    }
+  }
+
+  private static Running start(Config config, KubernetesClient client, ShutdownCoordinator shutdown, long started) {
     CleanupSettings settings = CleanupSettings.from(config);
     RetentionCaches caches = new RetentionCaches(client, settings.namespaces());
     CleanupMeterHolder meters = new CleanupMeterHolder();

@@ -50,6 +50,15 @@ public final class Main {
     // First: a SIGTERM from here on (even just after the service reports ready) stops everything started.
     ShutdownCoordinator shutdown = new ShutdownCoordinator(ServiceConfig.shutdownTimeout(config)).startingUp()
         .installShutdownHook();
+    try {
+      return start(config, client, shutdown, started);
+    } catch (RuntimeException e) {
+      shutdown.startupComplete(); // a failed start-up is over too: the hook must not wait for it at exit
+      throw e;
+    }
+  }
+
+  private static Running start(Config config, KubernetesClient client, ShutdownCoordinator shutdown, long started) {
     ControllerSettings settings = ControllerSettings.from(config);
     WorkQueue queue = new WorkQueue();
     WorkQueue agentQueue = new WorkQueue();
@@ -100,7 +109,7 @@ public final class Main {
       controller.close();
       caches.close();
       controllerMeters.close();
-      shutdown.startupComplete().close(); // nothing registered: only removes the hook
+      shutdown.close(); // nothing registered yet: only removes the hook
       throw e;
     }
     shutdown.register("web server", server::close)

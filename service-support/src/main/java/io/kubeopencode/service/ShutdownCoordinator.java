@@ -30,7 +30,7 @@ public final class ShutdownCoordinator implements AutoCloseable {
   private final List<Step> steps = new ArrayList<>();
   private Thread hook;
   private boolean done;
-  private CountDownLatch startup = new CountDownLatch(0);
+  private volatile CountDownLatch startup = new CountDownLatch(0);
 
   /** A step of shutdown; may throw, which is logged and does not stop the remaining steps. */
   @FunctionalInterface
