@@ -88,6 +88,11 @@ if [[ -n "$class_list" ]]; then
   #   call to treeifyBin is archived resolved: two build directories gave two archives, each time the same. So the
   #   dump runs in a private mount and PID namespace, chrooted into the image's own files, at the image's paths
   #   (/opt/java, /app/..., /tmp) and as the namespace's root, whatever the build directory and the cache were;
+  # - the jars' inode numbers: the JDK keeps open jars in a HashMap keyed by (device, inode, mtime); inodes that
+  #   ext4 happened to space 16 apart put eight jars in one bucket, HashMap.treeifyBin ran, and the archive had it
+  #   resolved (21 bytes of git-init's archive; a larger layout shift in the services'). So the jars are copied, in
+  #   class-path order, onto a fresh tmpfs (consecutive inode numbers: at most one jar per bucket, whatever the
+  #   device number);
   # - the environment: only the image's locale (the file-name encoding; LANG unset or C gave another archive);
   # - identity hashes: archived objects keep theirs (the Class mirrors' headers were the 355 bytes by which two
   #   builds' cleanup archives differed). The default generator seeds each thread from a global random sequence
@@ -96,16 +101,33 @@ if [[ -n "$class_list" ]]; then
   # - the heap size (-Xmx 256m, 512m and 2g gave three archives): fixed, not sized from the machine's memory;
   # - -Xint and -XX:-UsePerfData: no compiler or sampler threads of the JVM's own during the dump.
   cp "$class_list" "$dump_root/tmp/classes.lst"
+  # Runs as the namespace's root: $1 the root file system, $2 the staged /app, $3 chroot, $4 the class path, then
+  # the JVM's flags.
+  # shellcheck disable=SC2016
+  dump_in_namespace='set -euo pipefail
+    root=$1 stage=$2 chroot=$3 cp=$4; shift 4
+    mount -t tmpfs -o mode=0755 kubeopencode-cds "$root/app"
+    for dir in classpath libs unsigned; do if [[ -d "$stage/$dir" ]]; then mkdir -m 0755 "$root/app/$dir"; fi; done
+    IFS=: read -r -a entries <<<"$cp"
+    for entry in "${entries[@]}"; do cp "$stage/${entry#/app/}" "$root$entry"; done
+    find "$root/app" -exec touch -h -d @1 {} +
+    exec env -i LANG=C.UTF-8 LC_ALL=C.UTF-8 "$chroot" "$root" /opt/java/bin/java "$@" -cp "$cp"'
   isolate=(unshare --mount --pid --fork --mount-proc="$dump_root/proc")
   ((EUID == 0)) || isolate=(unshare --user --map-root-user --mount --pid --fork --mount-proc="$dump_root/proc")
   chroot="$(PATH="$PATH:/usr/sbin:/sbin" command -v chroot || true)"
   dump_flags=(-Xshare:dump -Xint -XX:-UsePerfData -Xms1g -Xmx1g -XX:+UnlockExperimentalVMOptions -XX:hashCode=3
     "${gc_flags[@]}")
   if [[ -n "$chroot" ]] && "${isolate[@]}" true 2>/dev/null; then
-    env -i LANG=C.UTF-8 LC_ALL=C.UTF-8 "${isolate[@]}" "$chroot" "$dump_root" /opt/java/bin/java "${dump_flags[@]}" \
-      -XX:SharedClassListFile=/tmp/classes.lst -XX:SharedArchiveFile=/tmp/app.jsa -cp "$image_cp" \
-      >"$out/cds-dump.log" 2>&1 \
+    # The staged /app moves aside; in the namespace a fresh tmpfs at /app gets the directories, then the jars in
+    # class-path order, so their inode numbers are consecutive (see "the jars' inode numbers" above).
+    rm -rf "$out/cds-app"
+    mv "$app" "$out/cds-app"
+    mkdir "$app"
+    env -i LANG=C.UTF-8 LC_ALL=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin "${isolate[@]}" bash -c "$dump_in_namespace" \
+      dump "$dump_root" "$out/cds-app" "$chroot" "$image_cp" "${dump_flags[@]}" \
+      -XX:SharedClassListFile=/tmp/classes.lst -XX:SharedArchiveFile=/tmp/app.jsa >"$out/cds-dump.log" 2>&1 \
       || { echo "app-image: CdsDumpFailed: see $out/cds-dump.log" >&2; tail -5 "$out/cds-dump.log" >&2; exit 1; }
+    rm -rf "$out/cds-app"
   else
     echo "app-image: CdsDumpNotIsolated: cannot chroot in a private namespace here (not root, and unprivileged user" \
       "namespaces are off): $jar_name's CDS archive is dumped on the host and depends on the build directory, so" \

@@ -2,7 +2,6 @@ package io.kubeopencode.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
 
@@ -45,41 +43,6 @@ final class ImageDiff {
     } catch (IOException | RuntimeException e) {
       return "could not compare " + first + " and " + second + ": " + e;
     }
-  }
-
-  /**
-   * Every difference between two builds of one image other than in the files named {@code besides}: files of any
-   * layer, layers added or missing, and the config apart from its layer digests (which differ with any file).
-   */
-  static List<String> differencesBesides(Path first, Path second, Set<String> besides) throws IOException {
-    Map<String, Tar.Entry> a = Tar.read(first);
-    Map<String, Tar.Entry> b = Tar.read(second);
-    JsonNode ma = JSON.readTree(a.get("manifest.json").content()).get(0);
-    JsonNode mb = JSON.readTree(b.get("manifest.json").content()).get(0);
-    List<String> differences = new ArrayList<>();
-    ObjectNode ca = (ObjectNode) JSON.readTree(a.get(ma.get("Config").asText()).content());
-    ObjectNode cb = (ObjectNode) JSON.readTree(b.get(mb.get("Config").asText()).content());
-    ca.remove("rootfs");
-    cb.remove("rootfs");
-    if (!ca.equals(cb)) {
-      differences.add("config (besides its layer digests)");
-    }
-    if (ma.get("Layers").size() != mb.get("Layers").size()) {
-      differences.add("number of layers");
-      return differences;
-    }
-    for (int i = 0; i < ma.get("Layers").size(); i++) {
-      String la = ma.get("Layers").get(i).asText();
-      String lb = mb.get("Layers").get(i).asText();
-      if (!la.equals(lb)) {
-        for (String file : differingFiles(a.get(la), b.get(lb))) {
-          if (!besides.contains(file)) {
-            differences.add("layer " + i + ": " + file);
-          }
-        }
-      }
-    }
-    return differences;
   }
 
   private static String files(Tar.Entry layerA, Tar.Entry layerB) throws IOException {

@@ -95,15 +95,11 @@ class PushToRegistryTest {
         assertThat(layers(manifest)).isEqualTo(tar.layers());
 
         if (image != ShippedImage.CONTROLLER) {
-          // Same image, same digest: the registry has exactly what `./mvnw package` put in <module>/target; except,
-          // for now, a CDS archive dumped differently (ReproducibleImagesTest, docs/images.md), which is said.
+          // Same image, same digest: the registry has exactly what `./mvnw package` put in <module>/target.
           Path pushedTar = out.resolve(image.imageName() + ".tar");
-          if (!pushed.equals(built.get(image))) {
-            System.out.printf("[images] %s: NOT REPRODUCIBLE against the build's tar: %s%n", image.imageName(),
-                ImageDiff.describe(image.tar(), pushedTar));
-            assertThat(ImageDiff.differencesBesides(image.tar(), pushedTar, ReproducibleImagesTest.CDS_ARCHIVE))
-                .as("what differs in %s besides the CDS archive", image.imageName()).isEmpty();
-          }
+          assertThat(pushed).as("the pushed %s against the build's tar; what differs: %s", image.imageName(),
+              pushed.equals(built.get(image)) ? "nothing" : ImageDiff.describe(image.tar(), pushedTar))
+              .isEqualTo(built.get(image));
         } else {
           // The controller's jar carries its default init images, system-images.properties =
           // ${image.registry}/<name>:${image.tag}, so a build for another registry is another controller image,
