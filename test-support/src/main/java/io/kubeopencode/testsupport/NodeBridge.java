@@ -8,9 +8,9 @@ import java.util.TreeSet;
 
 /**
  * The pods' bridge, made before anything listens on its address (the API server relay, CoreDNS, the kubelet's node
- * IP need it to exist), and two rules in the mangle table's FORWARD chain that drop whatever would be forwarded
- * between the bridge and any other interface: pod traffic stays on this machine even though the bridge plugin turns
- * on {@code net.ipv4.ip_forward}. (mangle, not filter: kube-proxy puts its own rules first in filter's FORWARD.)
+ * IP need it to exist), and rules in the mangle table that keep pod traffic on this machine even though the bridge
+ * plugin turns on {@code net.ipv4.ip_forward} ({@link #isolationRules()}; mangle, not filter: kube-proxy puts its
+ * own rules first in filter's chains).
  */
 final class NodeBridge {
   private static final String RULE_COMMENT = "kubeopencode-node: pod traffic stays on this machine";
@@ -34,13 +34,25 @@ final class NodeBridge {
     }
   }
 
+  /**
+   * mangle rules: nothing forwarded between the bridge and another interface (either way), and nothing for the
+   * pods' range arriving through another interface than the bridge or loopback (the host's own traffic to the bridge
+   * address comes back through lo): a server on the bridge address is reachable from this machine and its pods only.
+   */
   private static List<List<String>> isolationRules() {
-    List<String> comment = List.of("-m", "comment", "--comment", RULE_COMMENT, "-j", "DROP");
-    List<String> out = new ArrayList<>(List.of("FORWARD", "-i", NodeNetwork.BRIDGE, "!", "-o", NodeNetwork.BRIDGE));
-    out.addAll(comment);
-    List<String> in = new ArrayList<>(List.of("FORWARD", "-o", NodeNetwork.BRIDGE, "!", "-i", NodeNetwork.BRIDGE));
-    in.addAll(comment);
-    return List.of(out, in);
+    String bridge = NodeNetwork.BRIDGE;
+    String pods = NodeNetwork.POD_CIDR;
+    return List.of(
+        rule("PREROUTING", "-i", "lo", "-d", pods, "-j", "ACCEPT"),
+        rule("PREROUTING", "!", "-i", bridge, "-d", pods, "-j", "DROP"),
+        rule("FORWARD", "-i", bridge, "!", "-o", bridge, "-j", "DROP"),
+        rule("FORWARD", "-o", bridge, "!", "-i", bridge, "-j", "DROP"));
+  }
+
+  private static List<String> rule(String chain, String... match) {
+    List<String> rule = new ArrayList<>(List.of(chain, "-m", "comment", "--comment", RULE_COMMENT));
+    rule.addAll(List.of(match));
+    return rule;
   }
 
   static boolean exists() {
