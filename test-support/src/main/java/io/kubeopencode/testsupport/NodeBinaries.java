@@ -34,7 +34,10 @@ record NodeBinaries(Path kubelet, Path kubeProxy, Path coredns, Path cniBinDir) 
    * fails with {@link Reason#MACHINE} listing every {@code missing} line of {@code --check}.
    */
   static void checkMachine() {
-    CommandResult result = runScript("--check", Duration.ofMinutes(2));
+    requireNothingMissing(runScript("--check", Duration.ofMinutes(2)));
+  }
+
+  static void requireNothingMissing(CommandResult result) {
     List<String> missing = result.stdout().lines().filter(l -> l.startsWith("missing ")).toList();
     if (result.exitCode() != 0 || !missing.isEmpty()) {
       throw new RealNodeUnavailableException(Reason.MACHINE, SCRIPT + " --check exited with " + result.exitCode()

@@ -6,10 +6,17 @@ import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,6 +85,28 @@ class RealNodeNetworkTest {
     } finally {
       server.stop(0);
     }
+  }
+
+  @Test
+  void theApiServerCertificateHoldsForTheBridgeAndTheKubernetesServiceAddresses() throws Exception {
+    // Through the relay on the bridge address, with the client's usual checks (CA and host name): no trustCerts.
+    Config config = Config.fromKubeconfig(Files.readString(cluster.kubeconfig()));
+    config.setMasterUrl("https://" + cluster.podReachableHostAddress() + ":"
+        + cluster.client().getMasterUrl().getPort());
+    assertThat(config.isTrustCerts()).isFalse();
+    try (KubernetesClient viaBridge = new KubernetesClientBuilder().withConfig(config).build()) {
+      assertThat(viaBridge.getKubernetesVersion().getGitVersion()).startsWith("v1.34");
+    }
+    // In-cluster clients connect to KUBERNETES_SERVICE_HOST, the Service's address (not dialled from the host:
+    // without kube-proxy's rules that traffic would leave the machine).
+    X509Certificate certificate;
+    try (InputStream in = Files.newInputStream(ApiServerCertificates.caFile(cluster.kubeApiTestDir()))) {
+      certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
+    String kubernetesIp = cluster.client().services().inNamespace("default").withName("kubernetes").get()
+        .getSpec().getClusterIP();
+    assertThat(certificate.getSubjectAlternativeNames()).contains(List.of(7, kubernetesIp),
+        List.of(7, cluster.podReachableHostAddress()), List.of(2, "kubernetes.default.svc.cluster.local"));
   }
 
   /** Runs {@code script} in a pod to its end (it must succeed) and returns its output. */
