@@ -31,7 +31,6 @@ public final class KubeCluster implements AutoCloseable {
   public static final String KWOK_NODE = "kwok-node-0";
   private static final System.Logger LOG = System.getLogger(KubeCluster.class.getName());
   private static KubeCluster shared;
-  private static KubeCluster realNodeCluster;
 
   private final KubeBinaries binaries;
   private final KubeAPIServer apiServer;
@@ -133,21 +132,13 @@ public final class KubeCluster implements AutoCloseable {
    * @throws RealNodeUnavailableException when this machine cannot run a node, naming what is missing
    * @throws ContainerdUnavailableException when it cannot run containerd
    */
-  public static synchronized KubeCluster withRealNode(List<Path> imageTars) {
-    if (realNodeCluster == null || realNodeCluster.closed) {
-      realNodeCluster = RealNode.startCluster(imageTars);
-    } else {
-      realNodeCluster.realNode.importImages(imageTars);
-    }
-    return realNodeCluster;
+  public static KubeCluster withRealNode(List<Path> imageTars) {
+    return RealNode.shared(imageTars);
   }
 
   /** Stops this JVM's real-node cluster, if one runs (a test that must start one of its own, or none). */
-  static synchronized void closeRealNode() {
-    if (realNodeCluster != null) {
-      realNodeCluster.close();
-      realNodeCluster = null;
-    }
+  static void closeRealNode() {
+    RealNode.closeShared();
   }
 
   public boolean hasRealNode() {

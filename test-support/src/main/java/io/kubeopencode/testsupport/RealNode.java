@@ -8,10 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 final class RealNode implements AutoCloseable {
   static final Path LOCK_FILE = MachineLock.defaultFile("kubeopencode-node.lock");
   private static final System.Logger LOG = System.getLogger(RealNode.class.getName());
+  private static RealNode shared;
   private static final List<String> CONTROLLERS = List.of("job-controller", "garbage-collector-controller",
       "serviceaccount-controller", "root-ca-certificate-publisher-controller", "endpointslice-controller",
       "namespace-controller");
@@ -37,10 +36,11 @@ final class RealNode implements AutoCloseable {
   private final NodeBinaries binaries;
   private final HostSnapshot before;
   private final Path kubeletDir;
-  private final Set<Path> imported = new HashSet<>();
   private final List<ManagedProcess> processes = new ArrayList<>();
   private final Thread shutdownHook = new Thread(this::close, "real-node-shutdown");
+  private KubeCluster cluster;
   private Containerd containerd;
+  private NodeImages images;
   private ApiServerRelay relay;
   private ManagedProcess kubelet;
   private KubeProxy kubeProxy;
@@ -55,8 +55,26 @@ final class RealNode implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
+  /** {@link KubeCluster#withRealNode}: the running cluster with its node, or a new one. */
+  static synchronized KubeCluster shared(List<Path> imageTars) {
+    if (shared == null || shared.isClosed()) {
+      shared = startCluster(imageTars);
+    } else {
+      shared.importImages(imageTars);
+    }
+    return shared.cluster;
+  }
+
+  /** Stops the shared cluster, if one runs (a test that must start one of its own, or none). */
+  static synchronized void closeShared() {
+    if (shared != null) {
+      shared.cluster.close(); // closes the node first
+      shared = null;
+    }
+  }
+
   /** As {@link KubeCluster#withRealNode}: checks the machine, takes the lock, starts everything; or fails, clean. */
-  static KubeCluster startCluster(List<Path> imageTars) {
+  private static RealNode startCluster(List<Path> imageTars) {
     long started = System.nanoTime();
     NodeBinaries.checkMachine();
     NodeBinaries binaries = NodeBinaries.provision();
@@ -83,10 +101,10 @@ final class RealNode implements AutoCloseable {
       throw e;
     }
     try {
-      KubeCluster cluster = node.launch(imageTars);
+      node.launch(imageTars);
       LOG.log(System.Logger.Level.INFO, "real node {0} ready in {1} ms", NodeNetwork.NODE_NAME,
           (System.nanoTime() - started) / 1_000_000);
-      return cluster;
+      return node;
     } catch (RuntimeException e) {
       try {
         node.close();
@@ -97,16 +115,17 @@ final class RealNode implements AutoCloseable {
     }
   }
 
-  private KubeCluster launch(List<Path> imageTars) {
+  private void launch(List<Path> imageTars) {
     containerd = Containerd.start(workDir, Containerd.Options.defaults()
         .withCni(binaries.cniBinDir(), workDir.resolve("cni-conf")));
     containerd.removeShutdownHook(); // this node's hook stops it, after the kubelet
+    images = new NodeImages(containerd);
     containerd.ownCgroupParent(NodeNetwork.CGROUP_ROOT);
     createCgroupRoot();
     CniConfig.write(workDir.resolve("cni-conf"), workDir.resolve("cni-ipam"));
     NodeBridge.create();
     importImages(imageTars);
-    KubeCluster cluster = KubeCluster.start(Map.of("--kubelet-preferred-address-types", "Hostname"),
+    cluster = KubeCluster.start(Map.of("--kubelet-preferred-address-types", "Hostname"),
         NodeNetwork.GATEWAY, true, ApiServerCertificates::write);
     cluster.attach(this);
     try {
@@ -116,7 +135,6 @@ final class RealNode implements AutoCloseable {
       cluster.startScheduler();
       startNodeProcesses(cluster.kubeconfig());
       awaitReady(cluster.client());
-      return cluster;
     } catch (RuntimeException e) {
       try {
         cluster.close(); // closes this node too
@@ -178,6 +196,10 @@ final class RealNode implements AutoCloseable {
     requireAlive();
   }
 
+  private synchronized boolean isClosed() {
+    return closed;
+  }
+
   /** The end of each node process's log: what a test failing on the node prints. */
   String logTails(int lines) {
     StringBuilder out = new StringBuilder();
@@ -195,46 +217,9 @@ final class RealNode implements AutoCloseable {
     kubeProxy.process().requireAlive();
   }
 
-  /**
-   * Imports the tars not imported yet, then the sandbox image if no tar had it (built from this checkout: there is
-   * no registry to pull it from).
-   */
-  synchronized void importImages(List<Path> tars) {
-    for (Path tar : tars) {
-      Path key = tar.toAbsolutePath().normalize();
-      if (imported.add(key)) {
-        importImage(key);
-      }
-    }
-    String sandbox = normalizedReference(Containerd.DEFAULT_SANDBOX_IMAGE);
-    if (!containerd.ctr("images", "ls", "-q").requireSuccess().lines().toList().contains(sandbox)) {
-      Path pause = TestImageTars.build().pause();
-      imported.add(pause);
-      importImage(pause);
-    }
-  }
-
-  /**
-   * ctr stores an image under the name in its tar ({@code kubeopencode/pause:1}), the CRI plugin looks it up by the
-   * normalised name ({@code docker.io/kubeopencode/pause:1}) and would try to pull it: tagged so.
-   */
-  private void importImage(Path tar) {
-    for (String reference : containerd.importImage(tar)) {
-      String normalized = normalizedReference(reference);
-      if (!normalized.equals(reference)) {
-        containerd.ctr("images", "tag", "--force", reference, normalized).requireSuccess();
-      }
-    }
-  }
-
-  /** Docker's rule: no registry host in the first component means docker.io, and a single component library/. */
-  static String normalizedReference(String reference) {
-    int slash = reference.indexOf('/');
-    String first = slash < 0 ? "" : reference.substring(0, slash);
-    if (slash >= 0 && (first.contains(".") || first.contains(":") || first.equals("localhost"))) {
-      return reference;
-    }
-    return "docker.io/" + (slash < 0 ? "library/" : "") + reference;
+  /** Imports the tars not imported yet (and the sandbox image if none had it). */
+  void importImages(List<Path> tars) {
+    images.importAll(tars);
   }
 
   /**

@@ -43,9 +43,9 @@ class RealNodeUnavailableTest {
 
   @Test
   void referencesAreNormalisedAsTheCriLooksThemUp() {
-    assertThat(RealNode.normalizedReference("kubeopencode/pause:1")).isEqualTo("docker.io/kubeopencode/pause:1");
-    assertThat(RealNode.normalizedReference("busybox:1")).isEqualTo("docker.io/library/busybox:1");
-    assertThat(RealNode.normalizedReference("localhost:5000/x:1")).isEqualTo("localhost:5000/x:1");
-    assertThat(RealNode.normalizedReference("ghcr.io/a/b:1")).isEqualTo("ghcr.io/a/b:1");
+    assertThat(NodeImages.normalizedReference("kubeopencode/pause:1")).isEqualTo("docker.io/kubeopencode/pause:1");
+    assertThat(NodeImages.normalizedReference("busybox:1")).isEqualTo("docker.io/library/busybox:1");
+    assertThat(NodeImages.normalizedReference("localhost:5000/x:1")).isEqualTo("localhost:5000/x:1");
+    assertThat(NodeImages.normalizedReference("ghcr.io/a/b:1")).isEqualTo("ghcr.io/a/b:1");
   }
 }
