@@ -109,6 +109,19 @@ class RealNodeNetworkTest {
         List.of(7, cluster.podReachableHostAddress()), List.of(2, "kubernetes.default.svc.cluster.local"));
   }
 
+  @Test
+  void theNodeListensOnLoopbackOrTheBridgeAddressOnly() {
+    List<ListeningSockets.Listener> listeners = ListeningSockets.assertLoopbackOnly(ProcessHandle.current().pid());
+
+    // Not vacuous: the node's servers are among them, where they belong.
+    assertThat(listeners).filteredOn(l -> l.command().equals("kubelet")).isNotEmpty()
+        .allMatch(ListeningSockets.Listener::loopback);
+    assertThat(listeners).filteredOn(l -> l.command().equals("coredns")).extracting(ListeningSockets.Listener::address)
+        .containsOnly(cluster.podReachableHostAddress());
+    assertThat(listeners).filteredOn(l -> l.command().equals("kube-proxy")).isNotEmpty()
+        .allMatch(ListeningSockets.Listener::loopback);
+  }
+
   /** Runs {@code script} in a pod to its end (it must succeed) and returns its output. */
   private static String runPod(String ns, String name, String script) {
     Pod pod = new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec()
