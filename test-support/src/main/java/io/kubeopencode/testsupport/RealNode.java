@@ -1,6 +1,5 @@
 package io.kubeopencode.testsupport;
 
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,10 +26,11 @@ import java.util.concurrent.TimeUnit;
 final class RealNode implements AutoCloseable {
   static final Path LOCK_FILE = MachineLock.defaultFile("kubeopencode-node.lock");
   private static final System.Logger LOG = System.getLogger(RealNode.class.getName());
-  private static RealNode shared;
+  /** What a real cluster needs for pods and Services: tokens and their CA, EndpointSlices, namespace deletion. */
   private static final List<String> CONTROLLERS = List.of("job-controller", "garbage-collector-controller",
       "serviceaccount-controller", "root-ca-certificate-publisher-controller", "endpointslice-controller",
       "namespace-controller");
+  private static RealNode shared;
 
   private final Path workDir;
   private final MachineLock lock;
@@ -190,7 +191,7 @@ final class RealNode implements AutoCloseable {
     }
     SimulatedNode.removeTaints(client, NodeNetwork.NODE_NAME);
     client.serviceAccounts().inNamespace("default").withName("default")
-        .waitUntilCondition(java.util.Objects::nonNull, 60, TimeUnit.SECONDS);
+        .waitUntilCondition(Objects::nonNull, 60, TimeUnit.SECONDS);
     Await.until("the kubernetes Service's EndpointSlice", () -> !client.discovery().v1().endpointSlices()
         .inNamespace("default").withLabel("kubernetes.io/service-name", "kubernetes").list().getItems().isEmpty());
     requireAlive();
