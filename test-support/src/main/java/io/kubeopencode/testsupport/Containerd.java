@@ -402,11 +402,24 @@ public final class Containerd implements AutoCloseable {
     }
   }
 
+  /**
+   * A kubelet on this containerd puts its pods under {@code name} (its cgroupRoot): close() kills what is left
+   * there and removes those cgroups as its own.
+   */
+  void ownCgroupParent(String name) {
+    teardown.ownCgroupParent(name);
+  }
+
+  /** Whoever owns this containerd stops it in a shutdown hook of its own (in the order it needs). */
+  void removeShutdownHook() {
+    ShutdownHooks.remove(shutdownHook);
+  }
+
   /** The parent of every container's cgroup, and ctr's default parent (the namespace) should a caller use it. */
   private List<String> cgroupNamesToRemove() {
     Set<String> names = new HashSet<>(seenNamespaces);
     names.add(options.namespace());
-    names.add(CGROUP_PARENT);
+    names.addAll(teardown.ownedCgroupParents());
     return List.copyOf(names);
   }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,6 +37,8 @@ final class ContainerdTeardown {
   /** Top-level directory names in each cgroup hierarchy before start: what close() must not remove. */
   private final Map<Path, Set<String>> cgroupsBefore;
   private final boolean shimSocketRootExisted;
+  /** Top-level cgroups whose processes are all ours, killed at close: containers', and a kubelet's pods'. */
+  private final Set<String> ownedCgroupParents = ConcurrentHashMap.newKeySet();
 
   /** Takes the snapshot of the host, after removing a crashed run's empty cgroups (they are no host's). */
   ContainerdTeardown(ContainerdConfig config) {
@@ -46,6 +49,16 @@ final class ContainerdTeardown {
     removeEmptyCgroups(Map.of(), List.of(Containerd.CGROUP_PARENT));
     this.cgroupsBefore = topLevelCgroups();
     this.shimSocketRootExisted = Files.exists(Containerd.SHIM_SOCKET_ROOT);
+    ownedCgroupParents.add(Containerd.CGROUP_PARENT);
+  }
+
+  /** Also a parent whose processes close() kills and whose cgroups it removes (a kubelet's cgroupRoot). */
+  void ownCgroupParent(String name) {
+    ownedCgroupParents.add(name);
+  }
+
+  Set<String> ownedCgroupParents() {
+    return Set.copyOf(ownedCgroupParents);
   }
 
   /**
@@ -54,7 +67,7 @@ final class ContainerdTeardown {
    */
   void restoreHost(List<String> cgroupNames, List<String> problems) {
     step(problems, "ending shims", () -> endShims(problems));
-    step(problems, "ending container processes", () -> killCgroupMembers(problems));
+    step(problems, "ending container processes", () -> killCgroupMembers(ownedCgroupParents, problems));
     step(problems, "unmounting", () -> {
       for (Path mount : HostState.mountsUnder(workDir)) {
         unmount(mount, problems);
@@ -93,20 +106,26 @@ final class ContainerdTeardown {
   }
 
   /**
-   * Container processes still in {@link Containerd#CGROUP_PARENT} (none, normally): SIGKILL by PID. Only there: a
-   * namespace's cgroup (ctr's default parent) may hold another containerd's containers on a shared machine.
+   * Container processes still in {@link Containerd#CGROUP_PARENT} or another owned parent (none, normally): SIGKILL
+   * by PID. Only there: a namespace's cgroup (ctr's default parent) may hold another containerd's containers on a
+   * shared machine.
    */
-  private static void killCgroupMembers(List<String> problems) {
+  private static void killCgroupMembers(Set<String> parents, List<String> problems) {
     for (Path hierarchy : HostState.cgroupHierarchies()) {
-      Path parent = hierarchy.resolve(Containerd.CGROUP_PARENT);
-      if (Files.isDirectory(parent)) {
-        try (Stream<Path> walk = Files.walk(parent)) {
-          for (Path procs : walk.filter(p -> p.getFileName().toString().equals("cgroup.procs")).toList()) {
-            killMembers(procs, problems);
-          }
-        } catch (IOException | UncheckedIOException e) {
-          // removed meanwhile
+      for (String name : parents) {
+        killMembersUnder(hierarchy.resolve(name), problems);
+      }
+    }
+  }
+
+  private static void killMembersUnder(Path parent, List<String> problems) {
+    if (Files.isDirectory(parent)) {
+      try (Stream<Path> walk = Files.walk(parent)) {
+        for (Path procs : walk.filter(p -> p.getFileName().toString().equals("cgroup.procs")).toList()) {
+          killMembers(procs, problems);
         }
+      } catch (IOException | UncheckedIOException e) {
+        // removed meanwhile
       }
     }
   }
@@ -244,7 +263,7 @@ final class ContainerdTeardown {
     }
   }
 
-  private static void deleteRecursively(Path dir, List<String> problems) {
+  static void deleteRecursively(Path dir, List<String> problems) {
     if (!Files.exists(dir)) {
       return;
     }

@@ -1,6 +1,7 @@
 package io.kubeopencode.testsupport;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,6 +94,16 @@ final class HostState {
       }
     }
     throw new IllegalStateException("no Uid line in /proc/self/status");
+  }
+
+  /**
+   * A /proc or cgroup file's content. Not {@code Files.readString}: on these machines' kernel (gVisor) it returns
+   * the first byte only of such a file (their size reads as 0), e.g. "1" of kernel.panic's "10".
+   */
+  static String readPseudoFile(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
   }
 
   private static List<String> readLines(Path file) {

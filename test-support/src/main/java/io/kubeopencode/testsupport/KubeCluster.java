@@ -3,12 +3,10 @@ package io.kubeopencode.testsupport;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,13 +17,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
  * A real Kubernetes control plane for tests: etcd and kube-apiserver through kube-api-test (offline, with the
  * binaries of {@link KubeBinaries}), and on request kube-controller-manager (Job controller and garbage collector)
- * and kwok with kube-scheduler (simulated nodes whose pods follow {@link PodOutcome}). Closing it stops every
- * process it started.
+ * and kwok with kube-scheduler (simulated nodes whose pods follow {@link PodOutcome}); or, with
+ * {@link #withRealNode}, one real node running real containers ({@link RealNode}). Closing it stops every process it
+ * started.
  */
 public final class KubeCluster implements AutoCloseable {
   public static final String KWOK_NODE = "kwok-node-0";
@@ -43,6 +43,7 @@ public final class KubeCluster implements AutoCloseable {
   private boolean closed;
   private boolean jobController;
   private boolean simulatedNodes;
+  private RealNode realNode;
 
   private KubeCluster(KubeBinaries binaries, KubeAPIServer apiServer, Path workDir, String kubeconfigYaml) {
     this.binaries = binaries;
@@ -67,6 +68,15 @@ public final class KubeCluster implements AutoCloseable {
    * benchmark. The loopback flags cannot be overridden.
    */
   public static KubeCluster start(Map<String, String> apiServerFlags) {
+    return start(apiServerFlags, "127.0.0.1", false, testDir -> { });
+  }
+
+  /**
+   * The API server advertised at {@code advertiseAddress} (the {@code kubernetes} Service's endpoint), with the
+   * ServiceAccount admission if {@code serviceAccounts}; {@code prepare} gets kube-api-test's directory first.
+   */
+  static KubeCluster start(Map<String, String> apiServerFlags, String advertiseAddress, boolean serviceAccounts,
+      Consumer<Path> prepare) {
     KubeBinaries binaries = KubeBinaries.provision();
     Path workDir;
     try {
@@ -78,15 +88,16 @@ public final class KubeCluster implements AutoCloseable {
     apiServerFlags.forEach(config::withApiServerFlag);
     KubeAPIServer apiServer = new KubeAPIServer(config
         .withOfflineMode(true)
-        .withTestDir(LoopbackEtcd.kubeApiTestDir(binaries, workDir.resolve("kube-api-test")).toString())
+        .withTestDir(LoopbackEtcd.kubeApiTestDir(binaries, kubeApiTestDir(workDir), serviceAccounts).toString())
         .withApiServerVersion(binaries.kubernetesVersion())
         .withUpdateKubeConfig(false)
         .withStartupTimeout(60_000)
-        .withApiServerFlag("--advertise-address", "127.0.0.1")
+        .withApiServerFlag("--advertise-address", advertiseAddress)
         .withApiServerFlag("--bind-address", "127.0.0.1")
         .build());
     long started = System.nanoTime();
     try {
+      prepare.accept(kubeApiTestDir(workDir));
       apiServer.start();
       KubeCluster cluster = new KubeCluster(binaries, apiServer, workDir, apiServer.getKubeConfigYaml());
       LOG.log(System.Logger.Level.INFO, "kube-apiserver {0} ready in {1} ms", binaries.kubernetesVersion(),
@@ -111,6 +122,69 @@ public final class KubeCluster implements AutoCloseable {
     return shared;
   }
 
+  /**
+   * The cluster with one real node, started once per JVM (shared by every test class, stopped at JVM exit) or the
+   * running one: a control plane plus containerd, kubelet, kube-proxy and CoreDNS on this machine, pods schedulable
+   * on it at once. Imports every given image tar (OCI or docker archive) into containerd's {@code k8s.io} namespace
+   * before the kubelet starts, and the pause (sandbox) image always; later calls import the tars not yet imported.
+   * Pods use them with {@code imagePullPolicy: Never} or {@code IfNotPresent}: nothing is ever pulled.
+   *
+   * @throws RealNodeUnavailableException when this machine cannot run a node, naming what is missing
+   * @throws ContainerdUnavailableException when it cannot run containerd
+   */
+  public static KubeCluster withRealNode(List<Path> imageTars) {
+    return RealNode.shared(imageTars);
+  }
+
+  /** Stops this JVM's real-node cluster, if one runs (a test that must start one of its own, or none). */
+  static void closeRealNode() {
+    RealNode.closeShared();
+  }
+
+  public boolean hasRealNode() {
+    return realNode != null;
+  }
+
+  /** The real node's name. */
+  public String nodeName() {
+    requireRealNode();
+    return NodeNetwork.NODE_NAME;
+  }
+
+  /**
+   * The bridge's gateway IPv4 address: a host address pods reach (and nothing off this machine does). Test servers
+   * that pods talk to (git over HTTP, a URL server) listen on it.
+   */
+  public String podReachableHostAddress() {
+    requireRealNode();
+    return NodeNetwork.GATEWAY;
+  }
+
+  private void requireRealNode() {
+    if (realNode == null) {
+      throw new IllegalStateException("this cluster has no real node (see KubeCluster.withRealNode)");
+    }
+  }
+
+  /** The end of the real node's process logs (kubelet, CoreDNS, kube-proxy), for a failing test to print. */
+  public String realNodeLogs() {
+    requireRealNode();
+    return realNode.logTails(40);
+  }
+
+  /** The real node started on this cluster; close() stops it first. */
+  synchronized void attach(RealNode node) {
+    this.realNode = node;
+  }
+
+  Path kubeApiTestDir() {
+    return kubeApiTestDir(workDir);
+  }
+
+  private static Path kubeApiTestDir(Path workDir) {
+    return workDir.resolve("kube-api-test");
+  }
+
   public KubernetesClient client() {
     return client;
   }
@@ -126,22 +200,19 @@ public final class KubeCluster implements AutoCloseable {
   /** Starts kube-controller-manager with the Job controller and the garbage collector (idempotent). */
   public synchronized KubeCluster withJobController() {
     if (!jobController) {
-      ManagedProcess kcm = startProcess("kube-controller-manager", List.of(
-          binaries.path("kube-controller-manager").toString(),
-          "--kubeconfig=" + kubeconfig,
-          "--controllers=job-controller,garbage-collector-controller",
-          "--use-service-account-credentials=false",
-          "--leader-elect=false",
-          "--secure-port=0", // no health/metrics port at all; were it enabled, it would stay on loopback:
-          "--bind-address=127.0.0.1",
-          "--concurrent-job-syncs=10",
-          "--concurrent-gc-syncs=10",
-          "--v=1"));
-      sleep(500);
-      kcm.requireAlive();
-      jobController = true;
+      startControllerManager(List.of("job-controller", "garbage-collector-controller"), List.of());
     }
     return this;
+  }
+
+  /** kube-controller-manager with these controllers (the Job controller and the GC among them) and flags. */
+  synchronized void startControllerManager(List<String> controllers, List<String> flags) {
+    ControlPlaneProcesses.startControllerManager(this, controllers, flags);
+    jobController = true;
+  }
+
+  ManagedProcess startScheduler() {
+    return ControlPlaneProcesses.startScheduler(this);
   }
 
   /**
@@ -150,38 +221,7 @@ public final class KubeCluster implements AutoCloseable {
    */
   public synchronized KubeCluster withSimulatedNodes() {
     if (!simulatedNodes) {
-      Path stages = copyResource("kwok-pod-stages.yaml");
-      ManagedProcess scheduler = startProcess("kube-scheduler", List.of(
-          binaries.path("kube-scheduler").toString(),
-          "--kubeconfig=" + kubeconfig,
-          "--leader-elect=false",
-          "--secure-port=0", // no port; were one enabled, it would stay on loopback:
-          "--bind-address=127.0.0.1",
-          "--v=1"));
-      ManagedProcess kwok = startProcess("kwok", List.of(
-          binaries.path("kwok").toString(),
-          "--kubeconfig=" + kubeconfig,
-          "--config=" + stages,
-          "--manage-all-nodes=false",
-          "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
-          "--node-lease-duration-seconds=40",
-          "--cidr=10.244.0.0/16",
-          // The API server dials a node only for logs/exec; keep that on loopback (refused at once).
-          "--node-ip=127.0.0.1"));
-      client.nodes().resource(SimulatedNode.definition()).create();
-      try {
-        client.nodes().withName(KWOK_NODE).waitUntilCondition(SimulatedNode::isReady, 60, TimeUnit.SECONDS);
-      } catch (RuntimeException e) {
-        scheduler.requireAlive();
-        kwok.requireAlive();
-        throw new IllegalStateException("simulated node did not become Ready; kwok log:\n" + kwok.logTail(30), e);
-      }
-      // The API server taints new nodes not-ready; the node lifecycle controller (not run here) would lift it.
-      client.nodes().withName(KWOK_NODE).edit(n -> {
-        n.getSpec().setTaints(List.of());
-        return n;
-      });
-      scheduler.requireAlive();
+      SimulatedNode.start(this);
       simulatedNodes = true;
     }
     return this;
@@ -189,29 +229,7 @@ public final class KubeCluster implements AutoCloseable {
 
   /** Installs the CRDs in {@code dir} (every {@code *.yaml}) and waits until the API server serves them. */
   public void installCrds(Path dir) {
-    List<Path> files;
-    try (Stream<Path> list = Files.list(dir)) {
-      files = list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (files.isEmpty()) {
-      throw new IllegalArgumentException("no CRD YAML in " + dir);
-    }
-    for (Path file : files) {
-      CustomResourceDefinition crd;
-      try (InputStream in = Files.newInputStream(file)) {
-        crd = client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      client.apiextensions().v1().customResourceDefinitions().resource(crd).forceConflicts().serverSideApply();
-      client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-          .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
-              && c.getStatus().getConditions().stream()
-                  .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
-              60, TimeUnit.SECONDS);
-    }
+    Crds.install(client, dir);
   }
 
   /** Creates a namespace with a unique name starting with {@code prefix}. */
@@ -219,6 +237,11 @@ public final class KubeCluster implements AutoCloseable {
     String name = (prefix + "-" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase();
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
         .create();
+    if (realNode != null) {
+      // With the ServiceAccount admission a pod is refused until its namespace's "default" account exists.
+      client.serviceAccounts().inNamespace(name).withName("default")
+          .waitUntilCondition(java.util.Objects::nonNull, 60, TimeUnit.SECONDS);
+    }
     return name;
   }
 
@@ -230,7 +253,10 @@ public final class KubeCluster implements AutoCloseable {
         "kubectl " + String.join(" ", args));
   }
 
-  /** Stops kwok, the scheduler, the controller manager, then kube-apiserver and etcd. */
+  /**
+   * Stops the real node (restoring the host) or kwok, the scheduler, the controller manager, then kube-apiserver and
+   * etcd.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -238,6 +264,16 @@ public final class KubeCluster implements AutoCloseable {
     }
     closed = true;
     ShutdownHooks.remove(shutdownHook);
+    try {
+      if (realNode != null) {
+        realNode.close();
+      }
+    } finally {
+      stopControlPlane();
+    }
+  }
+
+  private void stopControlPlane() {
     try {
       client.close();
     } finally {
@@ -250,31 +286,16 @@ public final class KubeCluster implements AutoCloseable {
     }
   }
 
-  private ManagedProcess startProcess(String name, List<String> command) {
+  /** Starts a process this cluster stops at close, logging to its work directory. */
+  ManagedProcess startProcess(String name, List<String> command) {
     ManagedProcess process = ManagedProcess.start(name, command, workDir.resolve(name + ".log"));
     processes.add(process);
     return process;
   }
 
-  private Path copyResource(String name) {
-    try (InputStream in = KubeCluster.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + name);
-      }
-      Path target = workDir.resolve(name);
-      Files.write(target, in.readAllBytes());
-      return target;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  /** A file in this cluster's work directory (deleted at close). */
+  Path workFile(String name) {
+    return workDir.resolve(name);
   }
 
   private static void deleteRecursively(Path dir) {

@@ -47,6 +47,16 @@ public final class ListeningSockets {
       }
     }
 
+    /**
+     * Loopback, or the real node's bridge address ({@link KubeCluster#podReachableHostAddress()}): the node's
+     * iptables rules drop whatever reaches that address through another interface, so only this machine and its
+     * pods reach it.
+     */
+    public boolean thisMachineOnly() {
+      String host = address.startsWith("[") ? address.substring(1, address.indexOf(']')) : address;
+      return loopback() || host.equals(NodeNetwork.GATEWAY) || host.equals("::ffff:" + NodeNetwork.GATEWAY);
+    }
+
     @Override
     public String toString() {
       return protocol + " " + address + ":" + port + " (" + command + ", pid " + pid + ")";
@@ -61,12 +71,13 @@ public final class ListeningSockets {
   }
 
   /**
-   * Fails, naming each, when a socket of {@code pid}'s process tree listens on anything but loopback. Returns all
-   * its listening sockets, so a caller can check the server it cares about is among them.
+   * Fails, naming each, when a socket of {@code pid}'s process tree listens on anything but loopback (or the real
+   * node's bridge address: {@link Listener#thisMachineOnly()}). Returns all its listening sockets, so a caller can
+   * check the server it cares about is among them.
    */
   public static List<Listener> assertLoopbackOnly(long pid) {
     List<Listener> listeners = of(pid);
-    List<Listener> exposed = listeners.stream().filter(l -> !l.loopback()).toList();
+    List<Listener> exposed = listeners.stream().filter(l -> !l.thisMachineOnly()).toList();
     if (!exposed.isEmpty()) {
       throw new AssertionError("listening beyond loopback (test servers must bind 127.0.0.1): " + exposed
           + "; all listeners of pid " + pid + " and its descendants: " + listeners);

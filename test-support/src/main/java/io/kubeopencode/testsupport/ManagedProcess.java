@@ -38,6 +38,10 @@ final class ManagedProcess implements AutoCloseable {
     }
   }
 
+  String name() {
+    return name;
+  }
+
   long pid() {
     return process.pid();
   }

@@ -47,6 +47,8 @@ class ContainerdTest {
 
   @BeforeAll
   static void writeImages() {
+    // A real node another test class of this JVM started holds the machine's containerd lock until it is closed.
+    KubeCluster.closeRealNode();
     BusyboxImage.write(images.resolve("root.tar"), ROOT_TAG, null);
     BusyboxImage.write(images.resolve("nonroot.tar"), NONROOT_TAG, "65532:65532");
   }
