@@ -23,9 +23,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The generated CRDs on a real kube-apiserver: every kind round-trips, status goes through its subresource. */
+@Tag("apiserver")
 class ApiServerRoundTripTest {
   private static KubeCluster cluster;
   private static KubernetesClient client;

@@ -11,6 +11,7 @@ import io.kubeopencode.testsupport.KubeCluster;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Malformed objects never reach the controller: the API server rejects them with a message naming the field and
  * the rule. Objects are sent raw so that values the Java model cannot represent are tested too.
  */
+@Tag("apiserver")
 class ApiServerValidationTest {
   private static KubeCluster cluster;
   private static KubernetesClient client;

@@ -20,12 +20,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The service as a process, in a fresh JVM: configured by real environment variables only, cold start-up time,
  * and a graceful stop on SIGTERM.
  */
+@Tag("apiserver")
 class ServiceProcessTest {
   @Test
   void startsFromEnvironmentVariablesAndStopsOnSigterm() throws Exception {

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * ready against a real API server. The real-node issue runs the same images in pods.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("images")
 class ImagesInContainerdTest {
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
   /** The launcher reads it: refuse to start unless the image's CDS archive maps. */

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after. The controller is the exception, by design: it embeds the names of its init images, which contain
  * {@code image.registry} (below).
  */
+@Tag("images")
 class PushToRegistryTest {
   private static final Path ROOT = KubeBinaries.projectRoot();
   private static final String MODULES = "controller-service,cleanup-service,git-init-image,context-init-image";

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * produce the same image digests and byte-identical tars as the build this module runs after. A difference is
  * named (which files of which layers) and both tars are kept for inspection.
  */
+@Tag("images")
 class ReproducibleImagesTest {
   private static final Path ROOT = KubeBinaries.projectRoot();
   private static final Path EVIDENCE = ROOT.resolve("images/target/reproducibility-evidence");

@@ -16,9 +16,11 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Leader election against a real kube-apiserver. */
+@Tag("apiserver")
 class LeaderElectionTest {
   private static final String LEASE = "kubeopencode-test";
 

@@ -17,9 +17,11 @@ import io.kubeopencode.cleanup.retention.FinishedTask;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Deletion with a resourceVersion precondition, on a real API server. */
+@Tag("apiserver")
 class TaskDeleterTest {
   private static String ns;
   private final TaskDeleter deleter = new TaskDeleter(client());

@@ -11,6 +11,7 @@ import io.kubeopencode.cleanup.Main;
 import io.kubeopencode.testsupport.Await;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * how close to the rate it drains is BacklogDrainBenchmark's business (hack/bench-cleanup.sh drain): a busy machine
  * drains slower, which is no failure.
  */
+@Tag("apiserver")
 class BacklogDrainTest {
   private static final int TASKS = 300;
   private static final int RATE = 100;

@@ -28,12 +28,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The cleanup-service (Main, as deployed, one replica) applying retention on a real API server. Behaviour only: how
  * soon it acts is CleanupLatencyBenchmark's business (hack/bench-cleanup.sh latency); a busy machine is slower.
  */
+@Tag("apiserver")
 class CleanupServiceTest {
   private static final Duration WAIT = Await.LIVENESS;
   /** Logs each change of a namespace's retention: the signal that the service acts on a changed config. */

@@ -22,9 +22,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Health endpoints, metrics and the Lease of one replica with leader election on. */
+@Tag("apiserver")
 class ObservabilityTest {
   private static final Duration WAIT = Await.LIVENESS;
 

@@ -16,9 +16,11 @@ import io.kubeopencode.testsupport.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Two replicas on one Lease: only the leader deletes; the standby takes over when the leader stops. */
+@Tag("apiserver")
 class ReplicasTest {
   private static final Duration WAIT = Await.LIVENESS;
 

@@ -28,11 +28,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** maxConcurrentTasks with oldest-first admission, and the stop annotation, on a real API server. */
 // The controllers are try-with-resources for their lifetime only.
 @SuppressWarnings("try")
+@Tag("apiserver")
 class AdmissionAndStopTest {
   private static KubernetesClient client;
   private static KubeCluster cluster;

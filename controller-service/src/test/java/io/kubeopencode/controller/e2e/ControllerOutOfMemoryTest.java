@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code hack/service-jvm-flags}) and a heap far too small for a burst either finishes every Task or exits; after
  * an exit, a controller with enough memory (as Kubernetes would restart it) finishes every Task.
  */
+@Tag("apiserver")
 class ControllerOutOfMemoryTest {
   private static final int TASKS = 200;
   /** Enough to start and to reconcile a few Tasks, not a burst of them with their contexts. */

@@ -21,11 +21,13 @@ import io.kubeopencode.testsupport.PodOutcome;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A controller restarted while a Task runs picks it up where it was: no second pod, and the Task still finishes. */
 // The controllers are try-with-resources for their lifetime only.
 @SuppressWarnings("try")
+@Tag("apiserver")
 class ControllerRestartTest {
   private static KubeCluster cluster;
   private static KubernetesClient client;

@@ -22,11 +22,13 @@ import io.kubeopencode.testsupport.KubeCluster;
 import io.kubeopencode.testsupport.PodOutcome;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** An Agent shared across namespaces, on a real API server with the garbage collector and kwok. */
 // The controllers are try-with-resources for their lifetime only.
 @SuppressWarnings("try")
+@Tag("apiserver")
 class CrossNamespaceAgentTest {
 
   @Test

@@ -22,9 +22,11 @@ import io.kubeopencode.testsupport.PodOutcome;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Each way a run can fail is named, on a real API server with kwok. */
+@Tag("apiserver")
 class FailureReasonsTest {
   private static KubeCluster cluster;
   private static KubernetesClient client;

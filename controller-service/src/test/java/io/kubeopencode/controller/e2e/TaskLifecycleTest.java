@@ -32,12 +32,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The whole Task lifecycle on a real API server with the garbage collector and kwok: Tasks become pods, run, and end
  * Completed (with outputs) or Failed (with the reason); a pod lost to a disruption is replaced.
  */
+@Tag("apiserver")
 class TaskLifecycleTest {
   private static KubeCluster cluster;
   static KubernetesClient client;

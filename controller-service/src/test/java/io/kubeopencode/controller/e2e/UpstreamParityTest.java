@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.Test;
  * condition, outputs of a failed run, containers that cannot start, and agent pods under the restricted Pod Security
  * Standard.
  */
+@Tag("apiserver")
 class UpstreamParityTest {
   private static KubernetesClient client;
   private static String ns;

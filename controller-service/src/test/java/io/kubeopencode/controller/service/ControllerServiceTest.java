@@ -31,9 +31,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The controller-service as deployed: Main with configuration, health, metrics and leader election. */
+@Tag("apiserver")
 class ControllerServiceTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static KubeCluster cluster;
