@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * own and proves the host is as before; the others share one (only one runs per machine at a time).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("images")
 class ContainerdTest {
   private static final String ROOT_TAG = "kubeopencode/busybox-test:root";
   private static final String NONROOT_TAG = "kubeopencode/busybox-test:nonroot";

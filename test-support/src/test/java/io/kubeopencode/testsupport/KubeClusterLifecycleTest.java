@@ -7,9 +7,11 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A cluster of its own (not the shared one): it starts everything and, closed, leaves no process behind. */
+@Tag("apiserver")
 class KubeClusterLifecycleTest {
 
   @Test

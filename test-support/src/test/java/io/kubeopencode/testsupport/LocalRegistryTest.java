@@ -13,10 +13,12 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A real registry (distribution) starts on loopback, answers the registry API, and leaves nothing behind. */
+@Tag("images")
 class LocalRegistryTest {
   @Test
   void answersTheRegistryApiOnLoopbackOnlyAndLeavesNoProcessOrStorage(@TempDir Path work) {

@@ -7,9 +7,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubeopencode.testsupport.ListeningSockets.Listener;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The whole control plane (etcd, kube-apiserver, controller manager, scheduler, kwok) listens on loopback only. */
+@Tag("apiserver")
 class LoopbackOnlyTest {
   @Test
   void theFullClusterListensOnLoopbackOnlyWhileItRunsAPod() {

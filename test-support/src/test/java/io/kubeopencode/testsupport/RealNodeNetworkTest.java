@@ -19,6 +19,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * of the pod's namespace by its short name), the API server through the {@code kubernetes} Service with the pod's
  * token, a test server on {@link KubeCluster#podReachableHostAddress()}, and no default route.
  */
+@Tag("real-node")
 class RealNodeNetworkTest {
   private static KubeCluster cluster;
 

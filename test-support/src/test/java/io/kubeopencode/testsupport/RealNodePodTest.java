@@ -7,12 +7,14 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Real containers on the real node: an init container, a native sidecar and a projected ConfigMap behave as on any
  * cluster, the pod gets its ServiceAccount token, and {@code kubectl logs} reads every container's output.
  */
+@Tag("real-node")
 class RealNodePodTest {
   private static KubeCluster cluster;
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * directories it may create, compared before it starts and after it stopped, every difference named. Once for a JVM
  * stopped with SIGTERM (its shutdown hook), once for {@link KubeCluster#close()}.
  */
+@Tag("real-node")
 class RealNodeTeardownTest {
 
   /** A node another test class of this JVM started would hold the machine's node lock: stopped first. */

@@ -12,9 +12,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** kwok + kube-scheduler + the Job controller run plain Jobs as the test chooses. */
+@Tag("apiserver")
 class SimulatedJobTest {
   private static KubeCluster cluster;
   private static KubernetesClient client;
