@@ -12,13 +12,15 @@ kubeopencode_select_jdk() {
   best="" best_major=0
   on_path="$(command -v java 2>/dev/null || true)"
   [ -n "$on_path" ] && on_path="$(dirname "$(dirname "$(readlink -f "$on_path")")")"
+  # Globbing on for the search, then as the caller had it (mvnw runs with set -f; hack/run.sh globs).
+  case $- in *f*) glob_off=true ;; *) glob_off=false ;; esac
   set +f
   for candidate in "$on_path" /usr/lib/jvm/* /usr/local/lib/jvm/* /opt/java/*; do
     [ -n "$candidate" ] && [ -d "$candidate" ] || continue
     major="$(kubeopencode_jdk_major "$candidate")"
     [ -n "$major" ] && [ "$major" -ge "$min" ] && [ "$major" -gt "$best_major" ] && best="$candidate" best_major="$major"
   done
-  set -f
+  [ "$glob_off" = true ] && set -f
   if [ -z "$best" ]; then
     echo "mvnw: this build needs a JDK >= $min; none found (JAVA_HOME='${JAVA_HOME-}', java on PATH, /usr/lib/jvm). Install one, e.g. 'apt-get install openjdk-21-jdk-headless' or a Temurin JDK." >&2
     exit 1
