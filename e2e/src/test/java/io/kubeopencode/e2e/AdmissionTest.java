@@ -31,7 +31,7 @@ class AdmissionTest {
   @Test
   void fiveTasksRunOneAtATimeInCreationOrderWithinTheQuota() throws Exception {
     String ns = node.namespace("admission");
-    Map<String, String> values = Map.of("ns", ns, "agentImage", E2eImages.testAgent());
+    Map<String, String> values = E2eCluster.values(ns);
     Set<String> running = ConcurrentHashMap.newKeySet();
     AtomicInteger mostRunning = new AtomicInteger();
     try (E2eController controller = E2eController.start(node.client, List.of(ns));

@@ -46,7 +46,7 @@ class ArgoWorkflowTaskTest {
   @Test
   void theSeedWorkflowsTaskCompletesAndItsOutputsReadAsArgoReadsThem() {
     String ns = node.namespace("argo");
-    Map<String, String> values = Map.of("ns", ns, "agentImage", E2eImages.testAgent());
+    Map<String, String> values = E2eCluster.values(ns);
     try (E2eController controller = E2eController.start(node.client, List.of(ns))) {
       node.create(agent("default", ""), values);
       HasMetadata created = node.create(SEED_TASK, values);

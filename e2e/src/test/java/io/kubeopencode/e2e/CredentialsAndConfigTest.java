@@ -43,7 +43,7 @@ class CredentialsAndConfigTest {
     secret("env-all", Map.of("API_KEY", "key-value-1", "API_USER", "user-value-2"));
     secret("dir-secret", Map.of("a", "file-a-value", "b", "file-b-value"));
     secret("single", Map.of("token", "token-value-3", "unused", "never-shown"));
-    Map<String, String> values = Map.of("ns", ns, "agentImage", E2eImages.testAgent());
+    Map<String, String> values = E2eCluster.values(ns);
     node.create(agent("holder", """
         config: '{"model": "e2e/test-model", "share": "disabled"}'
         command:

@@ -45,6 +45,11 @@ final class E2eCluster {
     return ns;
   }
 
+  /** The placeholders of {@link Manifests}: the namespace and the scripted test agent's image. */
+  static Map<String, String> values(String ns) {
+    return Map.of("ns", ns, "agentImage", E2eImages.testAgent());
+  }
+
   /**
    * Creates the object the YAML describes (any kind, as {@code kubectl create -f} would), with {@code ${...}}
    * placeholders replaced first.

@@ -23,11 +23,6 @@ final class E2eImages {
     return "kubeopencode/test-agent:" + property("test.images.version");
   }
 
-  /** registry/name:tag of a shipped image, e.g. {@code shipped("git-init")}. */
-  static String shipped(String key) {
-    return property("image.registry") + "/" + property("image.name." + key) + ":" + property("image.tag");
-  }
-
   /** Every tar to import into the node's containerd before its kubelet starts; each must exist. */
   static List<Path> tars() {
     List<Path> tars = new ArrayList<>();

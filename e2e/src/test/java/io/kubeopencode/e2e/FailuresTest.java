@@ -38,7 +38,7 @@ class FailuresTest {
 
   @Test
   void eachFailureEndsTheTaskWithItsReason() {
-    Map<String, String> values = Map.of("ns", ns, "agentImage", E2eImages.testAgent());
+    Map<String, String> values = E2eCluster.values(ns);
     node.create(agent("plain", ""), values);
     node.create(agent("small", """
         podSpec:

@@ -40,7 +40,7 @@ class OutputsTest {
   }
 
   private static Map<String, String> values() {
-    return Map.of("ns", ns, "agentImage", E2eImages.testAgent());
+    return E2eCluster.values(ns);
   }
 
   private static String outputs(String... names) {

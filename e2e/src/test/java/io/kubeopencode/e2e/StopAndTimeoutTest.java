@@ -29,7 +29,7 @@ class StopAndTimeoutTest {
   @Test
   void aStoppedTaskKeepsItsPartialOutputsAndLogTail() {
     String ns = node.namespace("stop");
-    Map<String, String> values = Map.of("ns", ns, "agentImage", E2eImages.testAgent());
+    Map<String, String> values = E2eCluster.values(ns);
     try (E2eController controller = E2eController.start(node.client, List.of(ns))) {
       node.create(agent("worker", ""), values);
       node.create(task("long", "worker", """
@@ -57,7 +57,7 @@ class StopAndTimeoutTest {
   @Test
   void theKubeletEnforcesTheTimeoutWhileTheControllerIsDown() {
     String ns = node.namespace("timeout");
-    Map<String, String> values = Map.of("ns", ns, "agentImage", E2eImages.testAgent());
+    Map<String, String> values = E2eCluster.values(ns);
     Task running;
     try (E2eController controller = E2eController.start(node.client, List.of(ns))) {
       node.create(agent("worker", ""), values);
