@@ -90,37 +90,49 @@ else
   log "local cluster ready: export KUBECONFIG=$KUBECONFIG to use kubectl with it"
 fi
 
-mapfile -t jvm < <(grep -v '^\s*\(#\|$\)' hack/service-jvm-flags)
-# aot_flags SERVICE JAR: -XX:AOTCache=... when hack/aot-cache.sh trained a cache for this jar and JDK (says which).
-aot_flags() {
-  local cache
-  cache="$(aot_cache_path "$1" "$2")"
-  if [[ -s "$cache" ]]; then
-    log "$1: using the AOT cache $cache"
-    printf '%s\n' "-XX:AOTCache=$cache"
-  else
-    log "$1: no AOT cache for this jar and JDK (hack/aot-cache.sh $1 --no-build trains one: a faster start)"
-  fi
-}
-# Absolute jar paths, as hack/aot-cache.sh trains with: the JVM checks the class path against the cache's.
-controller_jar="$root/controller-service/target/kubeopencode-controller.jar"
-cleanup_jar="$root/cleanup-service/target/kubeopencode-cleanup.jar"
-mapfile -t controller_aot < <(aot_flags controller "$controller_jar")
-mapfile -t cleanup_aot < <(aot_flags cleanup "$cleanup_jar")
-log "starting the controller (health: http://localhost:${SERVER_PORT:-8080}/observe/health)"
-detached "$java" "${jvm[@]}" "${controller_aot[@]}" -jar "$controller_jar"
-controller_pid=$!
-log "starting the cleanup-service (health: http://localhost:${CLEANUP_PORT:-8081}/observe/health)"
-detached env SERVER_PORT="${CLEANUP_PORT:-8081}" "$java" "${jvm[@]}" "${cleanup_aot[@]}" -jar "$cleanup_jar"
-cleanup_pid=$!
-# Every step may fail (a service already gone, wait's 143): under set -e a failing step would end the trap early and
-# leave the local control plane running.
-stop_all() {
-  kill "$controller_pid" "$cleanup_pid" 2>/dev/null || true
-  wait "$controller_pid" "$cleanup_pid" 2>/dev/null || true
-  cleanup
-}
-trap stop_all EXIT INT TERM
+if [[ "$node" == real ]]; then
+  # On the local node the services run as users run them: Deployments of this build's images (hack/local/, the
+  # objects the Helm chart will render), the images imported on the node.
+  log "installing the controller-service and the cleanup-service (namespace kubeopencode-system)"
+  sed "s|@VERSION@|$version|" hack/local/kubeopencode.yaml | "$kubectl_bin" apply -f - >/dev/null
+  for deployment in kubeopencode-controller kubeopencode-cleanup; do
+    "$kubectl_bin" -n kubeopencode-system rollout status "deployment/$deployment" --timeout=180s >&2 \
+      || { "$kubectl_bin" -n kubeopencode-system describe pods >&2; log "ERROR: $deployment did not become ready"; exit 1; }
+  done
+else
+  mapfile -t jvm < <(grep -v '^\s*\(#\|$\)' hack/service-jvm-flags)
+  # aot_flags SERVICE JAR: -XX:AOTCache=... when hack/aot-cache.sh trained a cache for this jar and JDK (says which).
+  aot_flags() {
+    local cache
+    cache="$(aot_cache_path "$1" "$2")"
+    if [[ -s "$cache" ]]; then
+      log "$1: using the AOT cache $cache"
+      printf '%s\n' "-XX:AOTCache=$cache"
+    else
+      log "$1: no AOT cache for this jar and JDK (hack/aot-cache.sh $1 --no-build trains one: a faster start)"
+    fi
+  }
+  # Absolute jar paths, as hack/aot-cache.sh trains with: the JVM checks the class path against the cache's.
+  controller_jar="$root/controller-service/target/kubeopencode-controller.jar"
+  cleanup_jar="$root/cleanup-service/target/kubeopencode-cleanup.jar"
+  mapfile -t controller_aot < <(aot_flags controller "$controller_jar")
+  mapfile -t cleanup_aot < <(aot_flags cleanup "$cleanup_jar")
+  log "starting the controller (health: http://localhost:${SERVER_PORT:-8080}/observe/health)"
+  detached "$java" "${jvm[@]}" "${controller_aot[@]}" -jar "$controller_jar"
+  controller_pid=$!
+  log "starting the cleanup-service (health: http://localhost:${CLEANUP_PORT:-8081}/observe/health)"
+  detached env SERVER_PORT="${CLEANUP_PORT:-8081}" "$java" "${jvm[@]}" "${cleanup_aot[@]}" -jar "$cleanup_jar"
+  cleanup_pid=$!
+  # Every step may fail (a service already gone, wait's 143): under set -e a failing step would end the trap early and
+  # leave the local control plane running.
+  stop_all() {
+    kill "$controller_pid" "$cleanup_pid" 2>/dev/null || true
+    wait "$controller_pid" "$cleanup_pid" 2>/dev/null || true
+    cleanup
+  }
+  trap stop_all EXIT INT TERM
+
+fi
 
 if [[ "$node" == real ]]; then
   # A sample Agent and Task that really run on the node: the scripted test agent (docs/test-images.md), a Text
@@ -140,7 +152,10 @@ if [[ "$node" == real ]]; then
   $kubectl_bin get tasks -A -w
   $kubectl_bin -n kubeopencode-sample logs -l kubeopencode.io/task=hello -c agent
   $kubectl_bin -n kubeopencode-sample get task hello -o yaml
+  $kubectl_bin -n kubeopencode-system logs deploy/kubeopencode-controller
 [run] Ctrl-C stops everything and restores the host.
 NEXT
+  wait "$local_pid"
+else
+  wait -n "$controller_pid" "$cleanup_pid"
 fi
-wait -n "$controller_pid" "$cleanup_pid"

@@ -26,10 +26,13 @@ import java.util.concurrent.TimeUnit;
 final class RealNode implements AutoCloseable {
   static final Path LOCK_FILE = MachineLock.defaultFile("kubeopencode-node.lock");
   private static final System.Logger LOG = System.getLogger(RealNode.class.getName());
-  /** What a real cluster needs for pods and Services: tokens and their CA, EndpointSlices, namespace deletion. */
+  /**
+   * What a real cluster needs for pods and Services (tokens and their CA, EndpointSlices, namespace deletion) and for
+   * the product installed as users install it (Deployments).
+   */
   private static final List<String> CONTROLLERS = List.of("job-controller", "garbage-collector-controller",
       "serviceaccount-controller", "root-ca-certificate-publisher-controller", "endpointslice-controller",
-      "namespace-controller");
+      "namespace-controller", "deployment-controller", "replicaset-controller");
   private static RealNode shared;
 
   private final Path workDir;
