@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Every image runs under a real containerd ({@code ctr run}), as its image user, with a read-only root file system:
  * the programs answer {@code --version} with their CDS archive mapped ({@code -Xshare:on} fails the JVM otherwise),
  * report bad input with their exit codes, do their work writing only to mounted directories, and the services become
- * ready against a real API server. The real-node issue runs the same images in pods.
+ * ready against a real API server. The end-to-end suite (e2e/) runs the same images in pods on a real node.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Tag("images")
